@@ -13,7 +13,8 @@ own small ``is_float``/``all_finite`` callables.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 Shape = tuple[int, ...]
 

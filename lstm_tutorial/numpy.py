@@ -35,7 +35,8 @@ version the chapters teach; the tests check that both agree.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -51,6 +52,7 @@ __all__ = [
     "forget_gate",
     "init_lstm_params",
     "init_rnn_params",
+    "input_influence",
     "input_gate",
     "lstm",
     "lstm_backward",
@@ -95,11 +97,9 @@ def sigmoid(z: Any) -> Array:
     Taught in chapter 1 (the output neuron) and chapter 2 (gates).
     """
     z = _as_float("z", z)
-    out = np.multiply(z, 0.5)
-    np.tanh(out, out=out)
-    out += 1.0
-    out *= 0.5
-    return out
+    # subtle: not in place, because for a 0-d z (a plain number) np.multiply
+    # returns a NumPy scalar, which cannot be an ``out=`` argument.
+    return (np.tanh(z * 0.5) + 1.0) * 0.5
 
 
 def tanh(z: Any) -> Array:
@@ -964,3 +964,52 @@ def relative_error(a: Any, b: Any) -> float:
         raise V.shape_error("b", V.fmt(a.shape) + " like a", b.shape)
     scale = float(np.max(np.abs(a) + np.abs(b), initial=0.0))
     return 0.0 if scale == 0.0 else float(np.max(np.abs(a - b), initial=0.0)) / scale
+
+
+# --------------------------------------------------------------------------
+# Measuring memory (chapters 1, 6 and 9)
+# --------------------------------------------------------------------------
+
+
+def input_influence(xs: Any, state: Any, params: LSTMParams | RNNParams, step: int = 0) -> Array:
+    """How strongly the input at ``step`` still moves each later hidden state.
+
+    For every t, the size of the gradient ``d(sum of h_t) / d x_step``
+    (its Euclidean norm over the batch and the input features), computed with
+    the backward pass (``rnn_backward`` or ``lstm_backward``). For the book's
+    one-neuron, unbatched models this is exactly ``|dh_t / dx_step|``.
+
+    Parameters
+    ----------
+    xs : ndarray, shape (T, B, D) or (T, D)
+    state : the initial state: ``h0`` for an RNN, ``(h0, c0)`` for an LSTM, or None
+    params : RNNParams or LSTMParams
+        Chooses the model.
+    step : int, default 0
+        Which input to follow (0 is ``x_1`` in the book's 1-based notation).
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        Zero before ``step`` (the future cannot affect the past).
+
+    Taught in chapter 1; used again in chapters 6 and 9.
+    """
+    if isinstance(params, RNNParams):
+        hs, _, cache = rnn_forward(xs, state, params)
+        backward: Callable[[Array], Array] = lambda d: rnn_backward(d, cache)[1]  # noqa: E731
+    elif isinstance(params, LSTMParams):
+        hs, _, cache = lstm_forward(xs, state, params)
+        backward = lambda d: lstm_backward(d, cache)[1]  # noqa: E731
+    else:
+        raise TypeError(f"params: expected RNNParams or LSTMParams, got {type(params).__name__}")
+    T = hs.shape[0]
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not 0 <= step < T:
+        raise ValueError(f"step: expected an int in [0, {T}) for xs of shape {V.fmt(np.shape(xs))}, got {step!r}")
+    out = np.zeros(T)
+    dhs = np.zeros_like(hs)
+    for t in range(step, T):
+        dhs[t] = 1.0
+        out[t] = float(np.linalg.norm(backward(dhs)[step]))
+        dhs[t] = 0.0
+    return out
