@@ -51,22 +51,30 @@ def check_array(
         raise ValueError(f"{name}: contains NaN or infinity (shape {fmt(tuple(a.shape))})")
 
 
+def _field_shape(params: Any, name: str) -> Shape:
+    """Shape of ``params.<name>``; TypeError (not AttributeError) for a list, None, ..."""
+    a = getattr(params, name)
+    if not hasattr(a, "shape"):
+        raise TypeError(f"params.{name}: expected an array, got {type(a).__name__}")
+    return tuple(a.shape)
+
+
 def lstm_param_sizes(params: Any, params_type: type) -> tuple[int, int]:
     """Return ``(hidden_size, input_size)`` of an LSTMParams, checking every field."""
     if not isinstance(params, params_type):
         raise TypeError(f"params: expected LSTMParams, got {type(params).__name__}")
-    W = tuple(params.W_f.shape)
+    W = _field_shape(params, "W_f")
     if len(W) != 2 or W[0] < 1 or W[1] <= W[0]:
         raise shape_error(
             "params.W_f", "(hidden, hidden + input) with input >= 1", W
         )
     H, D = W[0], W[1] - W[0]
     for name in ("W_f", "W_i", "W_c", "W_o"):
-        s = tuple(getattr(params, name).shape)
+        s = _field_shape(params, name)
         if s != (H, H + D):
             raise shape_error(f"params.{name}", fmt((H, H + D)) + " like params.W_f", s)
     for name in ("b_f", "b_i", "b_c", "b_o"):
-        s = tuple(getattr(params, name).shape)
+        s = _field_shape(params, name)
         if s != (H,):
             raise shape_error(f"params.{name}", fmt((H,)), s)
     return H, D
@@ -76,14 +84,14 @@ def rnn_param_sizes(params: Any, params_type: type) -> tuple[int, int]:
     """Return ``(hidden_size, input_size)`` of an RNNParams, checking every field."""
     if not isinstance(params, params_type):
         raise TypeError(f"params: expected RNNParams, got {type(params).__name__}")
-    Wh = tuple(params.W_h.shape)
+    Wh = _field_shape(params, "W_h")
     if len(Wh) != 2 or Wh[0] != Wh[1] or Wh[0] < 1:
         raise shape_error("params.W_h", "(hidden, hidden)", Wh)
     H = Wh[0]
-    Wx = tuple(params.W_x.shape)
+    Wx = _field_shape(params, "W_x")
     if len(Wx) != 2 or Wx[0] != H or Wx[1] < 1:
         raise shape_error("params.W_x", fmt((H, "input")), Wx)
-    b = tuple(params.b_h.shape)
+    b = _field_shape(params, "b_h")
     if b != (H,):
         raise shape_error("params.b_h", fmt((H,)), b)
     return H, Wx[1]

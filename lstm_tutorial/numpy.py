@@ -168,9 +168,9 @@ def _dtype(*arrays: Any) -> np.dtype:
     return np.result_type(*arrays)
 
 
-def _zeros_or(name: str, a: Any, batch: int | None, H: int, why: str) -> Array:
-    if a is None:
-        return np.zeros(V.state_shape(batch, H))
+def _zeros_or(name: str, a: Any, batch: int | None, H: int, why: str, dtype: np.dtype) -> Array:
+    if a is None:  # zeros in the dtype of the inputs, so float32 stays float32
+        return np.zeros(V.state_shape(batch, H), dtype)
     a = _as_float(name, a)
     V.check_state_shape(name, a.shape, batch, H, why)
     return a
@@ -352,7 +352,7 @@ def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNC
     H, D = _check_params(params, "rnn")
     xs = _as_float("xs", xs)
     T, batch = V.sequence_dims("xs", xs.shape, D)
-    h0 = _zeros_or("h0", h0, batch, H, "hidden_size, batched like xs")
+    h0 = _zeros_or("h0", h0, batch, H, "hidden_size, batched like xs", _dtype(xs, *params))
     dtype = _dtype(xs, h0, *params)
     b = batch is not None
     X = _batched(xs, b).astype(dtype, copy=False)  # (T, B, D)
@@ -699,12 +699,13 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     H, D = _check_params(params, "lstm")
     xs = _as_float("xs", xs)
     T, batch = V.sequence_dims("xs", xs.shape, D)
+    zeros_dtype = _dtype(xs, *params)  # float32 inputs and params get float32 zeros
     if state is None:
-        h0 = c0 = np.zeros(V.state_shape(batch, H))
+        h0 = c0 = np.zeros(V.state_shape(batch, H), zeros_dtype)
     else:
         h0, c0 = V.unpack_state(state)
-        h0 = _zeros_or("state[0] (h0)", h0, batch, H, "hidden_size, batched like xs")
-        c0 = _zeros_or("state[1] (c0)", c0, batch, H, "hidden_size, batched like xs")
+        h0 = _zeros_or("state[0] (h0)", h0, batch, H, "hidden_size, batched like xs", zeros_dtype)
+        c0 = _zeros_or("state[1] (c0)", c0, batch, H, "hidden_size, batched like xs", zeros_dtype)
     dtype = _dtype(xs, h0, c0, *params)
     b = batch is not None
     X = _batched(xs, b).astype(dtype, copy=False)  # (T, B, D)
