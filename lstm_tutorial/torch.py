@@ -1,0 +1,1058 @@
+"""The PyTorch backend: the same RNN and LSTM as the NumPy backend, over tensors, with autograd.
+
+``from lstm_tutorial import torch as lt``
+
+What is here
+------------
+* the shared vocabulary of both backends, with the same signatures as
+  ``lstm_tutorial.numpy``: ``sigmoid``/``tanh``, ``rnn_cell``/``rnn``,
+  ``forget_gate``, ``input_gate``, ``candidate``, ``output_gate``,
+  ``lstm_cell``, ``lstm``, ``output_neuron`` and the seeded initialisers.
+  They take and return ``torch.Tensor``s on whatever device and dtype the
+  inputs have, and autograd differentiates them: there is no ``*_backward``
+  here, ``loss.backward()`` does chapter 8's work;
+* the bridge to ``torch.nn`` (chapter 10): ``to_torch_lstm``/``from_torch_lstm``
+  and ``to_torch_rnn``/``from_torch_rnn`` move parameters between the
+  article's notation and ``torch.nn.LSTM``/``torch.nn.RNN``, exactly;
+  ``to_torch_lstm`` explains how torch (and other frameworks) pack the gates;
+* ``LSTMModel`` and ``RNNModel``: small ``torch.nn.Module``s whose parameters
+  carry the article's names (``W_f``, ``b_f``, ..., ``W_y``, ``b_y``), used by
+  the training chapters.
+
+What is left out
+----------------
+No explicit backward pass (the NumPy backend has it), no multi-layer or
+bidirectional stacks, dropout, peepholes, projections or packed sequences:
+``torch.nn.LSTM`` has all of them, and ``to_torch_lstm`` hands a reader over.
+No ``torch.compile``/TorchScript: the loop is plain Python, readable and
+fast enough (see ``benchmarks/bench_torch_backend.py``).
+
+Shapes are time-major, as in ``torch.nn.LSTM``: a sequence is ``(T, B, D)`` or,
+unbatched, ``(T, D)``; one step is ``(B, D)`` or ``(D,)``. Outputs keep the
+caller's batching, dtype and device.
+
+Dtypes: unlike the NumPy backend, nothing is promoted. Every tensor of a call
+must share the dtype and device of ``params``, or a ``TypeError`` names the
+tensor, both dtypes and the fix. This is torch's own rule (``torch.nn.LSTM``
+refuses a float64 input to a float32 module too, so code moves between the
+two unchanged) and it keeps a float32 model from silently running in float64
+because its data came from ``torch.from_numpy``. The initialisers return tensors of
+``torch.get_default_dtype()`` (float32 unless changed), holding the NumPy
+backend's values for the same seed rounded to that dtype.
+
+Speed: as in the NumPy backend, ``lstm`` stacks the four gates into one
+``(4H, H + D)`` matrix once per call, projects the inputs of all steps with
+one matrix product and does one ``(B, H) @ (H, 4H)`` product per step;
+``rnn`` likewise. The single-step functions are the readable version the
+chapters teach; the tests check that both agree, with the NumPy backend and
+with ``torch.nn``, on values and on gradients.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from lstm_tutorial import _validate as V
+from lstm_tutorial import numpy as _np_backend
+from lstm_tutorial._params import LSTMParams, RNNParams
+
+__all__ = [
+    "LSTMModel",
+    "LSTMParams",
+    "RNNModel",
+    "RNNParams",
+    "candidate",
+    "forget_gate",
+    "from_torch_lstm",
+    "from_torch_rnn",
+    "init_lstm_params",
+    "init_rnn_params",
+    "input_gate",
+    "lstm",
+    "lstm_cell",
+    "output_gate",
+    "output_neuron",
+    "rnn",
+    "rnn_cell",
+    "sigmoid",
+    "tanh",
+    "to_torch_lstm",
+    "to_torch_rnn",
+]
+
+# --------------------------------------------------------------------------
+# Validation (once per call, never once per step)
+# --------------------------------------------------------------------------
+
+
+def _is_float(a: Tensor) -> bool:
+    return a.is_floating_point()
+
+
+def _all_finite(a: Tensor) -> bool:
+    # subtle: NaN and inf survive a sum, so one fast reduction settles the usual
+    # case; only a non-finite sum (which a huge but finite tensor can also give)
+    # pays for the elementwise check. No gradient is recorded for either.
+    with torch.no_grad():
+        return bool(torch.isfinite(a.sum())) or bool(torch.isfinite(a).all())
+
+
+def _as_tensor(name: str, a: Any) -> Tensor:
+    """Accept floating-point tensors; reject NumPy arrays, integer tensors, NaN."""
+    if isinstance(a, np.ndarray):
+        raise TypeError(
+            f"{name}: expected a torch.Tensor, got a NumPy array of shape {V.fmt(a.shape)} "
+            "(convert it with torch.from_numpy, or use lstm_tutorial.numpy)"
+        )
+    V.check_array(name, a, Tensor, _is_float, _all_finite)
+    return a
+
+
+def _same_kind(name: str, a: Tensor, ref_name: str, ref: Tensor) -> None:
+    """TypeError unless ``a`` has the dtype and device of ``ref`` (no silent promotion)."""
+    if a.dtype != ref.dtype:
+        raise TypeError(
+            f"{name}: dtype {a.dtype} does not match {ref_name} ({ref.dtype}); convert one of them "
+            f"with .to({ref.dtype}) or .to({a.dtype}) (this backend does not promote dtypes)"
+        )
+    if a.device != ref.device:
+        raise TypeError(
+            f"{name}: is on device {a.device} but {ref_name} is on {ref.device}; move one of them with .to(device)"
+        )
+
+
+def _check_params(params: Any, kind: str) -> tuple[int, int]:
+    if kind == "lstm":
+        H, D = V.lstm_param_sizes(params, LSTMParams)
+    else:
+        H, D = V.rnn_param_sizes(params, RNNParams)
+    first = f"params.{params._fields[0]}"
+    for name, a in zip(params._fields, params):
+        _as_tensor(f"params.{name}", a)
+        _same_kind(f"params.{name}", a, first, params[0])
+    return H, D
+
+
+def _input(name: str, a: Any, params: Any) -> Tensor:
+    """Validate a data tensor and check it matches the parameters' dtype and device."""
+    a = _as_tensor(name, a)
+    _same_kind(name, a, "params", params[0])
+    return a
+
+
+def _zeros_or(name: str, a: Any, batch: int | None, H: int, why: str, like: Tensor, params: Any) -> Tensor:
+    if a is None:
+        return like.new_zeros(V.state_shape(batch, H))
+    a = _input(name, a, params)
+    V.check_state_shape(name, a.shape, batch, H, why)
+    return a
+
+
+def _step_inputs(x: Any, h_prev: Any, params: Any, kind: str) -> tuple[Tensor, Tensor, int]:
+    """Validate one step's ``x`` and ``h_prev``; return them and the hidden size."""
+    H, D = _check_params(params, kind)
+    x = _input("x", x, params)
+    batch = V.step_dims("x", x.shape, D)
+    h_prev = _input("h_prev", h_prev, params)
+    V.check_state_shape("h_prev", h_prev.shape, batch, H, "hidden_size, batched like x")
+    return x, h_prev, H
+
+
+def _batched(a: Tensor, batched: bool) -> Tensor:
+    """View a caller's tensor with a batch axis of 1 added when it has none."""
+    return a if batched else a.unsqueeze(-2)
+
+
+# --------------------------------------------------------------------------
+# Activations
+# --------------------------------------------------------------------------
+
+
+def _as_z(z: Any) -> Tensor:
+    """Tensors pass through; Python numbers and lists become tensors of the default dtype."""
+    if isinstance(z, (int, float, list, tuple)) and not isinstance(z, bool):
+        try:
+            z = torch.tensor(z, dtype=torch.get_default_dtype())
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise TypeError(f"z: cannot be read as a float tensor ({err})") from None
+    return _as_tensor("z", z)
+
+
+def sigmoid(z: Any) -> Tensor:
+    """Logistic function ``1 / (1 + exp(-z))``, elementwise, without overflow.
+
+    ``torch.sigmoid`` never overflows: ``sigmoid(-1000)`` is 0 and
+    ``sigmoid(1000)`` is 1, with no warning.
+
+    Parameters
+    ----------
+    z : Tensor or number
+        Pre-activation, any shape. Python numbers and lists become tensors of
+        ``torch.get_default_dtype()``.
+
+    Returns
+    -------
+    Tensor
+        Same shape, dtype and device as ``z``, values in [0, 1].
+
+    Taught in chapter 1 (the output neuron) and chapter 2 (gates).
+    """
+    return torch.sigmoid(_as_z(z))
+
+
+def tanh(z: Any) -> Tensor:
+    """Hyperbolic tangent, elementwise; never overflows (``tanh(1000)`` is 1).
+
+    Parameters
+    ----------
+    z : Tensor or number
+        Pre-activation, any shape.
+
+    Returns
+    -------
+    Tensor
+        Same shape, dtype and device as ``z``, values in [-1, 1].
+
+    Taught in chapter 1.
+    """
+    return torch.tanh(_as_z(z))
+
+
+# --------------------------------------------------------------------------
+# Initialisation: the NumPy backend's draws, as tensors
+# --------------------------------------------------------------------------
+
+
+def _tensors(arrays: Any) -> list[Tensor]:
+    dtype = torch.get_default_dtype()
+    return [torch.tensor(a, dtype=dtype) for a in arrays]
+
+
+def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNParams:
+    """Random RNN parameters, uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, as tensors.
+
+    The values are those of ``lstm_tutorial.numpy.init_rnn_params`` for the
+    same seed (drawn by ``np.random.default_rng(seed)``), converted to
+    ``torch.get_default_dtype()`` (float32 unless changed) on the CPU. The
+    tensors do not require gradients; for training, use ``RNNModel`` or call
+    ``p.requires_grad_()`` on each.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of input features D.
+    hidden_size : int
+        Number of hidden units H.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    RNNParams
+        ``W_h (H, H)``, ``W_x (H, D)``, ``b_h (H,)``.
+
+    Taught in chapter 1; the PyTorch version in chapter 10.
+    """
+    return RNNParams(*_tensors(_np_backend.init_rnn_params(input_size, hidden_size, seed)))
+
+
+def init_lstm_params(
+    input_size: int, hidden_size: int, seed: int = 0, *, forget_bias: float | None = None
+) -> LSTMParams:
+    """Random LSTM parameters, uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, as tensors.
+
+    The values are those of ``lstm_tutorial.numpy.init_lstm_params`` for the
+    same seed, converted to ``torch.get_default_dtype()`` (float32 unless
+    changed) on the CPU, so a reader can move between backends and keep the
+    same starting point.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of input features D.
+    hidden_size : int
+        Number of hidden units H.
+    seed : int, default 0
+        Seed of the random generator.
+    forget_bias : float, optional
+        If given, every entry of ``b_f`` is set to this value (chapter 9:
+        a forget bias of 1 keeps the memory by default early in training).
+
+    Returns
+    -------
+    LSTMParams
+        Weights ``(H, H + D)``, biases ``(H,)``; no gradients required.
+
+    Taught in chapter 2; the PyTorch version in chapter 10.
+    """
+    arrays = _np_backend.init_lstm_params(input_size, hidden_size, seed, forget_bias=forget_bias)
+    return LSTMParams(*_tensors(arrays))
+
+
+# --------------------------------------------------------------------------
+# The plain RNN (chapter 1)
+# --------------------------------------------------------------------------
+
+
+def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Tensor:
+    """One step of the plain RNN: ``h_t = tanh(W_h h_{t-1} + W_x x_t + b_h)``.
+
+    Parameters
+    ----------
+    x : Tensor, shape (B, D) or (D,)
+        Input at this step.
+    h_prev : Tensor, shape (B, H) or (H,)
+        Hidden state of the previous step, batched like ``x``.
+    params : RNNParams
+        Tensors of one dtype and device, shared by ``x`` and ``h_prev``.
+
+    Returns
+    -------
+    Tensor, shape (B, H) or (H,)
+        The new hidden state ``h_t``.
+
+    Taught in chapter 1.
+    """
+    x, h_prev, _ = _step_inputs(x, h_prev, params, "rnn")
+    return torch.tanh(h_prev @ params.W_h.T + x @ params.W_x.T + params.b_h)  # (B, H)
+
+
+def rnn(xs: Any, h0: Any, params: RNNParams) -> tuple[Tensor, Tensor]:
+    """Run the plain RNN over a sequence: ``(hs, h_n)``; ``h0=None`` means zeros.
+
+    Parameters
+    ----------
+    xs : Tensor, shape (T, B, D) or (T, D)
+    h0 : Tensor, shape (B, H) or (H,), or None
+    params : RNNParams
+
+    Returns
+    -------
+    hs : Tensor, shape (T, B, H) or (T, H)
+        Hidden state at every step.
+    h_n : Tensor, shape (B, H) or (H,)
+        The last hidden state (``hs[-1]``).
+
+    Notes
+    -----
+    The input part ``W_x x_t + b_h`` of all T steps is one ``(T*B, D) @ (D, H)``
+    product; each step adds one ``(B, H) @ (H, H)`` product.
+
+    Taught in chapter 1.
+    """
+    H, D = _check_params(params, "rnn")
+    xs = _input("xs", xs, params)
+    T, batch = V.sequence_dims("xs", xs.shape, D)
+    h0 = _zeros_or("h0", h0, batch, H, "hidden_size, batched like xs", xs, params)
+    b = batch is not None
+    X = _batched(xs, b)  # (T, B, D)
+    B = X.shape[1]
+    # All input projections at once: one (T*B, D) @ (D, H) product.
+    Z_x = torch.addmm(params.b_h, X.reshape(T * B, D), params.W_x.T).view(T, B, H)  # (T, B, H)
+    W_hT = params.W_h.T  # (H, H)
+    h = _batched(h0, b)  # (B, H)
+    hs = []
+    # subtle: unbind once rather than index Z_x[t]: the backward of each
+    # Z_x[t] would allocate a zero (T, B, H) gradient, T times over.
+    for z_x in Z_x.unbind(0):
+        h = torch.tanh(torch.addmm(z_x, h, W_hT))  # (B, H)
+        hs.append(h)
+    Hs = torch.stack(hs)  # (T, B, H)
+    if not b:
+        return Hs[:, 0], h[0]
+    return Hs, h
+
+
+# --------------------------------------------------------------------------
+# The LSTM, one part at a time (chapters 2-5)
+# --------------------------------------------------------------------------
+
+
+def _hx(x: Tensor, h_prev: Tensor) -> Tensor:
+    """The article's concatenation ``[h_{t-1}, x_t]``: hidden part first."""
+    return torch.cat([h_prev, x], dim=-1)  # (B, H + D)
+
+
+def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
+    """The forget part's gate: ``f_t = sigmoid(W_f [h_{t-1}, x_t] + b_f)``.
+
+    ``f_t`` is the fraction of each entry of the long-term memory ``C_{t-1}``
+    that is kept: 1 keeps all of it, 0 wipes it.
+
+    Parameters
+    ----------
+    x : Tensor, shape (B, D) or (D,)
+    h_prev : Tensor, shape (B, H) or (H,)
+    params : LSTMParams
+
+    Returns
+    -------
+    Tensor, shape (B, H) or (H,), values in (0, 1)
+
+    Taught in chapter 3.
+    """
+    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
+    return torch.sigmoid(_hx(x, h_prev) @ params.W_f.T + params.b_f)  # (B, H)
+
+
+def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
+    """The input part's gate: ``i_t = sigmoid(W_i [h_{t-1}, x_t] + b_i)``.
+
+    ``i_t`` is the fraction of the candidate ``C~_t`` written into memory.
+
+    Parameters
+    ----------
+    x : Tensor, shape (B, D) or (D,)
+    h_prev : Tensor, shape (B, H) or (H,)
+    params : LSTMParams
+
+    Returns
+    -------
+    Tensor, shape (B, H) or (H,), values in (0, 1)
+
+    Taught in chapter 4.
+    """
+    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
+    return torch.sigmoid(_hx(x, h_prev) @ params.W_i.T + params.b_i)  # (B, H)
+
+
+def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
+    """The candidate long-term memory: ``C~_t = tanh(W_c [h_{t-1}, x_t] + b_c)``.
+
+    Parameters
+    ----------
+    x : Tensor, shape (B, D) or (D,)
+    h_prev : Tensor, shape (B, H) or (H,)
+    params : LSTMParams
+
+    Returns
+    -------
+    Tensor, shape (B, H) or (H,), values in (-1, 1)
+
+    Taught in chapter 4.
+    """
+    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
+    return torch.tanh(_hx(x, h_prev) @ params.W_c.T + params.b_c)  # (B, H)
+
+
+def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
+    """The output part's gate: ``o_t = sigmoid(W_o [h_{t-1}, x_t] + b_o)``.
+
+    ``o_t`` is the fraction of ``tanh(C_t)`` shown as the hidden state ``h_t``.
+
+    Parameters
+    ----------
+    x : Tensor, shape (B, D) or (D,)
+    h_prev : Tensor, shape (B, H) or (H,)
+    params : LSTMParams
+
+    Returns
+    -------
+    Tensor, shape (B, H) or (H,), values in (0, 1)
+
+    Taught in chapter 5.
+    """
+    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
+    return torch.sigmoid(_hx(x, h_prev) @ params.W_o.T + params.b_o)  # (B, H)
+
+
+def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Tensor, Tensor]:
+    """One LSTM step, built from the article's three parts.
+
+    Parameters
+    ----------
+    x : Tensor, shape (B, D) or (D,)
+        Input ``x_t``.
+    state : pair of Tensor, each shape (B, H) or (H,)
+        ``(h_prev, c_prev)``: the previous hidden state and long-term memory.
+    params : LSTMParams
+
+    Returns
+    -------
+    h : Tensor, shape (B, H) or (H,)
+        New hidden state ``h_t``.
+    c : Tensor, shape (B, H) or (H,)
+        New long-term memory ``C_t``.
+
+    Equations::
+
+        f_t  = sigmoid(W_f [h_{t-1}, x_t] + b_f)      forget part
+        i_t  = sigmoid(W_i [h_{t-1}, x_t] + b_i)      input part
+        C~_t = tanh   (W_c [h_{t-1}, x_t] + b_c)
+        C_t  = f_t * C_{t-1} + i_t * C~_t
+        o_t  = sigmoid(W_o [h_{t-1}, x_t] + b_o)      output part
+        h_t  = o_t * tanh(C_t)
+
+    Taught in chapters 2-5; the PyTorch version in chapter 10.
+    """
+    h_prev, c_prev = V.unpack_state(state)
+    x, h_prev, H = _step_inputs(x, h_prev, params, "lstm")
+    c_prev = _input("state[1] (c_prev)", c_prev, params)
+    V.check_state_shape(
+        "state[1] (c_prev)", c_prev.shape, h_prev.shape[0] if h_prev.ndim == 2 else None, H, "like h_prev"
+    )
+    p = params
+    hx = _hx(x, h_prev)  # (B, H + D)
+    f = torch.sigmoid(hx @ p.W_f.T + p.b_f)  # forget part      (B, H)
+    i = torch.sigmoid(hx @ p.W_i.T + p.b_i)  # input part       (B, H)
+    c_tilde = torch.tanh(hx @ p.W_c.T + p.b_c)  # candidate     (B, H)
+    c = f * c_prev + i * c_tilde  # new long-term memory        (B, H)
+    o = torch.sigmoid(hx @ p.W_o.T + p.b_o)  # output part      (B, H)
+    h = o * torch.tanh(c)  # new hidden state                   (B, H)
+    return h, c
+
+
+# --------------------------------------------------------------------------
+# The LSTM over a sequence, fused (chapter 6)
+# --------------------------------------------------------------------------
+
+
+def _fused(params: LSTMParams) -> tuple[Tensor, Tensor, Tensor]:
+    """Stack the gates in the order f, i, o, c~: ``(W_h part, W_x part, bias)``.
+
+    The order is the NumPy backend's: the three sigmoid gates first, so one
+    ``torch.sigmoid`` covers them. ``torch.cat`` is differentiable, so
+    gradients flow back to each ``W_f``, ``W_i``, ... separately.
+    """
+    W = torch.cat([params.W_f, params.W_i, params.W_o, params.W_c], dim=0)  # (4H, H + D)
+    b = torch.cat([params.b_f, params.b_i, params.b_o, params.b_c])  # (4H,)
+    H = params.hidden_size
+    return W[:, :H], W[:, H:], b  # (4H, H), (4H, D), (4H,)
+
+
+def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    """Run the LSTM over a sequence: ``(hs, (h_n, c_n))``; ``state=None`` means zeros.
+
+    Parameters
+    ----------
+    xs : Tensor, shape (T, B, D) or (T, D)
+    state : pair ``(h0, c0)`` of Tensor, each (B, H) or (H,), or None
+    params : LSTMParams
+        Tensors of one dtype and device, shared by ``xs`` and ``state``.
+
+    Returns
+    -------
+    hs : Tensor, shape (T, B, H) or (T, H)
+        Hidden state at every step.
+    (h_n, c_n) : pair of Tensor, each (B, H) or (H,)
+        Final hidden state and long-term memory.
+
+    Notes
+    -----
+    Computes exactly ``lstm_cell`` step after step (the tests check it), but
+    with the four gates stacked once per call: the inputs of all T steps are
+    projected by one ``(T*B, D) @ (D, 4H)`` product and each step adds one
+    ``(B, H) @ (H, 4H)`` product. Autograd records every step, so
+    ``hs.sum().backward()`` is backpropagation through time.
+
+    Taught in chapter 6; the PyTorch version in chapter 10.
+    """
+    H, D = _check_params(params, "lstm")
+    xs = _input("xs", xs, params)
+    T, batch = V.sequence_dims("xs", xs.shape, D)
+    if state is None:
+        h0 = c0 = xs.new_zeros(V.state_shape(batch, H))
+    else:
+        h0, c0 = V.unpack_state(state)
+        h0 = _zeros_or("state[0] (h0)", h0, batch, H, "hidden_size, batched like xs", xs, params)
+        c0 = _zeros_or("state[1] (c0)", c0, batch, H, "hidden_size, batched like xs", xs, params)
+    b = batch is not None
+    X = _batched(xs, b)  # (T, B, D)
+    B = X.shape[1]
+    Wh, Wx, bias = _fused(params)
+    # The input part of every gate at every step, bias included: one product.
+    Z_x = torch.addmm(bias, X.reshape(T * B, D), Wx.T).view(T, B, 4 * H)  # (T, B, 4H)
+    WhT = Wh.T  # (H, 4H)
+    h, c = _batched(h0, b), _batched(c0, b)  # (B, H)
+    hs = []
+    # subtle: unbind once rather than index Z_x[t]: the backward of each
+    # Z_x[t] would allocate a zero (T, B, 4H) gradient, T times over.
+    for z_x in Z_x.unbind(0):
+        z = torch.addmm(z_x, h, WhT)  # all four pre-activations (B, 4H)
+        z_sig, z_c = z.split([3 * H, H], dim=1)  # (B, 3H), (B, H)
+        f, i, o = torch.sigmoid(z_sig).chunk(3, dim=1)  # forget, input, output gates (B, H)
+        c_tilde = torch.tanh(z_c)  # candidate memory (B, H)
+        c = torch.addcmul(f * c, i, c_tilde)  # C_t = f_t * C_{t-1} + i_t * C~_t (B, H)
+        h = o * torch.tanh(c)  # h_t = o_t * tanh(C_t) (B, H)
+        hs.append(h)
+    Hs = torch.stack(hs)  # (T, B, H)
+    if not b:
+        return Hs[:, 0], (h[0], c[0])
+    return Hs, (h, c)
+
+
+# --------------------------------------------------------------------------
+# The output neuron (chapters 1 and 6)
+# --------------------------------------------------------------------------
+
+
+def output_neuron(h: Any, W_y: Any, b_y: Any) -> Tensor:
+    """The article's output neuron: ``y^_t = sigmoid(W_y h_t + b_y)``.
+
+    Parameters
+    ----------
+    h : Tensor, shape (..., H)
+        One hidden state, a batch, or a whole sequence ``(T, B, H)``: the
+        neuron is applied at every step.
+    W_y : Tensor, shape (K, H)
+        Output weights (K = 1 for the article's single neuron).
+    b_y : Tensor, shape (K,)
+
+    Returns
+    -------
+    Tensor, shape (..., K), values in (0, 1)
+
+    Taught in chapter 1 (option 1: predict now) and chapter 6.
+    """
+    h, W_y, b_y = _as_tensor("h", h), _as_tensor("W_y", W_y), _as_tensor("b_y", b_y)
+    if h.ndim < 1:
+        raise V.shape_error("h", "(..., hidden)", h.shape)
+    if W_y.ndim != 2 or W_y.shape[1] != h.shape[-1]:
+        raise V.shape_error("W_y", f"(outputs, {h.shape[-1]}) to match h's last axis", W_y.shape)
+    if tuple(b_y.shape) != (W_y.shape[0],):
+        raise V.shape_error("b_y", V.fmt((W_y.shape[0],)), b_y.shape)
+    _same_kind("h", h, "W_y", W_y)
+    _same_kind("b_y", b_y, "W_y", W_y)
+    return torch.sigmoid(h @ W_y.T + b_y)  # (..., K)
+
+
+# --------------------------------------------------------------------------
+# The bridge to torch.nn (chapter 10)
+# --------------------------------------------------------------------------
+
+# torch.nn.LSTM's row blocks, in its order: input, forget, cell (candidate), output.
+_TORCH_GATES = ("i", "f", "c", "o")
+
+
+def _param_tensors(params: Any, kind: str) -> Any:
+    """NumPy arrays or tensors -> tensors of one dtype and device, checked like the backend's."""
+    if kind == "lstm":
+        V.lstm_param_sizes(params, LSTMParams)
+    else:
+        V.rnn_param_sizes(params, RNNParams)
+    out = []
+    for name, a in zip(params._fields, params):
+        if isinstance(a, np.ndarray):
+            if a.dtype not in (np.float32, np.float64):
+                raise TypeError(
+                    f"params.{name}: expected a floating-point array (float32 or float64), "
+                    f"got dtype {a.dtype} with shape {V.fmt(a.shape)}"
+                )
+            a = torch.from_numpy(np.ascontiguousarray(a))
+        out.append(a)
+    params = type(params)(*out)
+    _check_params(params, kind)
+    return params
+
+
+def _empty_module(cls: type, *args: Any, like: Tensor, **kwargs: Any) -> nn.Module:
+    """Build a torch.nn module without touching torch's global random generator.
+
+    subtle: ``nn.LSTM(...)`` draws random weights at construction, which would
+    shift every later ``torch.rand`` of the reader's script. Built on the
+    ``meta`` device, nothing is drawn; ``to_empty`` then allocates real storage.
+    """
+    module = cls(*args, dtype=like.dtype, device="meta", **kwargs)
+    return module.to_empty(device=like.device)
+
+
+def _numpy(t: Tensor) -> np.ndarray:
+    t = t.detach().cpu()
+    if t.dtype not in (torch.float32, torch.float64):
+        t = t.double()  # float16/bfloat16: NumPy has no bfloat16
+    return t.numpy()
+
+
+def to_torch_lstm(params: LSTMParams) -> nn.LSTM:
+    """A one-layer ``torch.nn.LSTM`` that computes exactly what ``lstm(xs, state, params)`` computes.
+
+    Parameters
+    ----------
+    params : LSTMParams
+        NumPy arrays (``lstm_tutorial.numpy``) or tensors (this backend).
+
+    Returns
+    -------
+    torch.nn.LSTM
+        ``num_layers=1``, ``batch_first=False`` (time-major, like the book),
+        with the dtype of ``params`` (float64 NumPy parameters give a float64
+        module; call ``.float()`` for float32) and, for tensors, their device.
+        Building it leaves torch's random generator untouched.
+
+    Notes
+    -----
+    **How torch packs the gates.** The article gives each gate its own weight
+    ``W_f, W_i, W_c, W_o`` of shape ``(H, H + D)``, acting on the
+    concatenation ``[h_{t-1}, x_t]`` (hidden part first), and one bias per
+    gate. ``torch.nn.LSTM`` stores the same numbers differently:
+
+    * the four gates are stacked as row blocks in the order **i, f, g, o**
+      (input, forget, "cell" ``g`` = our candidate ``C~``, output);
+    * the columns that multiply ``x_t`` and those that multiply ``h_{t-1}``
+      live in two matrices, ``weight_ih_l0`` of shape ``(4H, D)`` and
+      ``weight_hh_l0`` of shape ``(4H, H)``;
+    * there are two biases, ``bias_ih_l0`` and ``bias_hh_l0`` of shape
+      ``(4H,)``, that are simply added: only their sum matters (cuDNN's
+      layout, which torch follows).
+
+    So for the forget gate (rows ``H:2H``)::
+
+        W_f = [weight_hh_l0[H:2H], weight_ih_l0[H:2H]]     columns: h part, then x part
+        b_f = bias_ih_l0[H:2H] + bias_hh_l0[H:2H]
+
+    and ``W_f [h, x] + b_f = weight_hh_f h + weight_ih_f x + bias_ih_f + bias_hh_f``.
+    Here the whole sum goes into ``bias_ih_l0`` and ``bias_hh_l0`` is zero,
+    so ``from_torch_lstm(to_torch_lstm(p))`` gives ``p`` back bit for bit.
+
+    **How other frameworks order the gates.** Each row was checked in the
+    source or reference documentation named in the last column (D inputs,
+    H hidden units):
+
+    ========================  =================  ==========================================  ====================================
+    framework                 gate order         layout                                      where checked
+    ========================  =================  ==========================================  ====================================
+    this book                 f, i, C~, o        ``W_* (H, H + D)`` on ``[h, x]``,           ``lstm_tutorial._params``
+                              (by name)          one bias per gate
+    PyTorch ``nn.LSTM``       i, f, g, o         ``weight_ih (4H, D)``,                      ``torch.nn.LSTM`` documentation
+                                                 ``weight_hh (4H, H)``, two biases
+    Keras ``LSTMCell``        i, f, c, o         ``kernel (D, 4H)``,                         ``tensorflow/python/keras/layers/
+                                                 ``recurrent_kernel (H, 4H)``, one bias;     recurrent.py``, ``LSTMCell.call``
+                                                 gates are column blocks
+    TensorFlow 1 LSTMCell     i, j, f, o         ``kernel (D + H, 4H)`` on ``[x, h]``        ``tensorflow/python/ops/
+                              (j: candidate)     (input first); ``forget_bias=1`` added      rnn_cell_impl.py``, ``LSTMCell.call``
+                                                 at run time, not stored
+    TensorFlow ``BlockLSTM``  i, c, f, o         one fused ``w``, ``b``                      ``tf.raw_ops.BlockLSTM`` docs
+                              (V2: i, f, c, o)                                               ("ICFO gate layout")
+    MXNet Gluon ``LSTMCell``  i, f, c, o         ``i2h_weight (4H, D)``,                     ``python/mxnet/gluon/rnn/
+                                                 ``h2h_weight (4H, H)``, two biases          rnn_cell.py``
+    Flax ``LSTMCell``         i, f, g, o         one ``Dense`` per gate and source:          ``flax/linen/recurrent.py``
+                                                 ``ii, if, ig, io`` on x (no bias),
+                                                 ``hi, hf, hg, ho`` on h (with bias);
+                                                 ``OptimizedLSTMCell`` concatenates them
+    cuDNN                     i, f, c, o         ``linLayerID`` 0-3 on x, 4-7 on h,          cuDNN API reference (v7),
+                              (c: new memory)    one bias each                               ``cudnnGetRNNLinLayerMatrixParams``
+    ONNX ``LSTM``             i, o, f, c         ``W (dirs, 4H, D)``, ``R (dirs, 4H, H)``,   onnx.ai operator page (``W[iofc]``)
+                                                 ``B (dirs, 8H)``: both biases
+    ========================  =================  ==========================================  ====================================
+
+    Moving weights between any two of them means reordering row (or column)
+    blocks, maybe a transpose, splitting or joining ``[h, x]``, and summing or
+    splitting biases. A mistake there still runs and even trains, only worse,
+    which is why the tests compare values and gradients with ``torch.nn.LSTM``.
+
+    Taught in chapter 10 (The same cell in PyTorch).
+    """
+    p = _param_tensors(params, "lstm")
+    H, D = p.hidden_size, p.input_size
+    module = _empty_module(nn.LSTM, D, H, num_layers=1, like=p.W_f)
+    W = {"i": p.W_i, "f": p.W_f, "c": p.W_c, "o": p.W_o}
+    b = {"i": p.b_i, "f": p.b_f, "c": p.b_c, "o": p.b_o}
+    with torch.no_grad():
+        module.weight_ih_l0.copy_(torch.cat([W[g][:, H:] for g in _TORCH_GATES]))  # x part (4H, D)
+        module.weight_hh_l0.copy_(torch.cat([W[g][:, :H] for g in _TORCH_GATES]))  # h part (4H, H)
+        module.bias_ih_l0.copy_(torch.cat([b[g] for g in _TORCH_GATES]))  # (4H,)
+        module.bias_hh_l0.zero_()  # only the sum of the two biases matters
+    return module
+
+
+def _torch_weights(module: Any, cls: type, cell_cls: type, what: str) -> tuple[Tensor, Tensor, Tensor | None]:
+    """``(weight_ih, weight_hh, bias_ih + bias_hh or None)`` of a one-layer module or a cell."""
+    if isinstance(module, cls):
+        if module.num_layers != 1 or module.bidirectional or getattr(module, "proj_size", 0):
+            raise ValueError(
+                f"module: expected a one-layer, one-direction {what} without projection, got num_layers="
+                f"{module.num_layers}, bidirectional={module.bidirectional}, proj_size={getattr(module, 'proj_size', 0)}"
+            )
+        sfx = "_l0"
+    elif isinstance(module, cell_cls):
+        sfx = ""
+    else:
+        raise TypeError(
+            f"module: expected a torch.nn.{cls.__name__} or torch.nn.{cell_cls.__name__}, got {type(module).__name__}"
+        )
+    w_ih, w_hh = getattr(module, "weight_ih" + sfx), getattr(module, "weight_hh" + sfx)
+    bias = getattr(module, "bias_ih" + sfx) + getattr(module, "bias_hh" + sfx) if module.bias else None
+    return w_ih.detach(), w_hh.detach(), None if bias is None else bias.detach()
+
+
+def from_torch_lstm(module: nn.LSTM | nn.LSTMCell) -> LSTMParams:
+    """The article's ``LSTMParams`` (NumPy arrays) of a one-layer ``torch.nn.LSTM``.
+
+    The inverse of ``to_torch_lstm`` (see there for how torch packs the
+    gates): the row blocks i, f, g, o of ``weight_hh_l0`` and ``weight_ih_l0``
+    are put side by side as ``[h part, x part]``, and each gate's bias is
+    ``bias_ih_l0 + bias_hh_l0``. A ``torch.nn.LSTMCell`` works too.
+
+    Parameters
+    ----------
+    module : torch.nn.LSTM or torch.nn.LSTMCell
+        One layer, one direction, no projection (``proj_size=0``); any
+        ``batch_first`` (it does not change the parameters). ``bias=False``
+        gives zero biases.
+
+    Returns
+    -------
+    LSTMParams
+        NumPy arrays of the module's dtype (float32 or float64), on the CPU,
+        new memory (changing them does not change the module). Weights are
+        copied exactly; each bias is the float sum of torch's two.
+
+    Taught in chapter 10 (The same cell in PyTorch).
+    """
+    w_ih, w_hh, bias = _torch_weights(module, nn.LSTM, nn.LSTMCell, "nn.LSTM")
+    H = module.hidden_size
+    if bias is None:
+        bias = w_ih.new_zeros(4 * H)
+    rows = {g: slice(k * H, (k + 1) * H) for k, g in enumerate(_TORCH_GATES)}
+    W = {g: _numpy(torch.cat([w_hh[r], w_ih[r]], dim=1)) for g, r in rows.items()}  # (H, H + D)
+    b = {g: _numpy(bias[r].clone()) for g, r in rows.items()}  # (H,)
+    return LSTMParams(W["f"], W["i"], W["c"], W["o"], b["f"], b["i"], b["c"], b["o"])
+
+
+def to_torch_rnn(params: RNNParams) -> nn.RNN:
+    """A one-layer tanh ``torch.nn.RNN`` that computes exactly what ``rnn(xs, h0, params)`` computes.
+
+    ``torch.nn.RNN`` computes ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)``:
+    ``weight_ih_l0`` is our ``W_x`` ``(H, D)``, ``weight_hh_l0`` is ``W_h``
+    ``(H, H)``, and the two biases add up to ``b_h`` (here ``bias_ih_l0 = b_h``
+    and ``bias_hh_l0 = 0``, so the round trip is exact).
+
+    Parameters
+    ----------
+    params : RNNParams
+        NumPy arrays or tensors.
+
+    Returns
+    -------
+    torch.nn.RNN
+        ``nonlinearity="tanh"``, ``num_layers=1``, time-major, with the dtype
+        (and, for tensors, the device) of ``params``.
+
+    Taught in chapter 10 (The same cell in PyTorch).
+    """
+    p = _param_tensors(params, "rnn")
+    module = _empty_module(nn.RNN, p.input_size, p.hidden_size, num_layers=1, nonlinearity="tanh", like=p.W_h)
+    with torch.no_grad():
+        module.weight_ih_l0.copy_(p.W_x)  # (H, D)
+        module.weight_hh_l0.copy_(p.W_h)  # (H, H)
+        module.bias_ih_l0.copy_(p.b_h)  # (H,)
+        module.bias_hh_l0.zero_()
+    return module
+
+
+def from_torch_rnn(module: nn.RNN | nn.RNNCell) -> RNNParams:
+    """The article's ``RNNParams`` (NumPy arrays) of a one-layer tanh ``torch.nn.RNN``.
+
+    ``W_h = weight_hh_l0``, ``W_x = weight_ih_l0``, ``b_h = bias_ih_l0 + bias_hh_l0``;
+    a tanh ``torch.nn.RNNCell`` works too.
+
+    Parameters
+    ----------
+    module : torch.nn.RNN or torch.nn.RNNCell
+        One layer, one direction, ``nonlinearity="tanh"``.
+
+    Returns
+    -------
+    RNNParams
+        NumPy arrays of the module's dtype, on the CPU, new memory.
+
+    Taught in chapter 10 (The same cell in PyTorch).
+    """
+    w_ih, w_hh, bias = _torch_weights(module, nn.RNN, nn.RNNCell, "nn.RNN")
+    if module.nonlinearity != "tanh":
+        raise ValueError(f"module: expected nonlinearity='tanh' (the book's RNN), got {module.nonlinearity!r}")
+    if bias is None:
+        bias = w_ih.new_zeros(module.hidden_size)
+    return RNNParams(_numpy(w_hh.clone()), _numpy(w_ih.clone()), _numpy(bias.clone()))
+
+
+# --------------------------------------------------------------------------
+# Modules for training (chapters 10 and later)
+# --------------------------------------------------------------------------
+
+
+def _init_output(hidden_size: int, output_size: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """``W_y (K, H)``, ``b_y (K,)`` uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (``torch.nn.Linear``'s bound).
+
+    Drawn from ``np.random.default_rng([seed, 1])``: a stream of its own, so
+    the cell's parameters stay those of ``init_*_params(..., seed)``.
+    """
+    if isinstance(output_size, bool) or not isinstance(output_size, (int, np.integer)):
+        raise TypeError(f"output_size: expected an int, got {type(output_size).__name__}")
+    if output_size < 1:
+        raise ValueError(f"output_size: expected a positive int, got {output_size}")
+    rng = np.random.default_rng(None if seed is None else [seed, 1])
+    k = 1.0 / math.sqrt(hidden_size)
+    return rng.uniform(-k, k, (output_size, hidden_size)), rng.uniform(-k, k, output_size)
+
+
+def _parameter(a: np.ndarray, dtype: torch.dtype | None, device: Any) -> nn.Parameter:
+    return nn.Parameter(torch.tensor(a, dtype=dtype or torch.get_default_dtype(), device=device))
+
+
+class LSTMModel(nn.Module):
+    """One LSTM layer with the article's output neuron at every step.
+
+    ``y^_t = sigmoid(W_y h_t + b_y)`` for every step of ``hs, _ = lstm(xs, state, params)``.
+    The parameters are ``nn.Parameter``s named as in the article (``W_f``,
+    ``W_i``, ``W_c``, ``W_o``, ``b_f``, ``b_i``, ``b_c``, ``b_o``, ``W_y``,
+    ``b_y``), so ``model.W_f.grad`` is the gradient of the forget gate's
+    weights and ``model.state_dict()`` reads like the book. The forward pass is
+    this backend's ``lstm``.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of input features D.
+    hidden_size : int
+        Number of hidden units H.
+    output_size : int, default 1
+        Number of output neurons K (1: the article's single neuron).
+    seed : int, default 0
+        The cell starts from ``init_lstm_params(input_size, hidden_size, seed)``
+        (the NumPy backend's values); ``W_y, b_y`` are drawn uniform in
+        ``[-1/sqrt(H), 1/sqrt(H)]`` from ``np.random.default_rng([seed, 1])``.
+        torch's global random generator is not used.
+    forget_bias : float, optional
+        Passed to ``init_lstm_params`` (chapter 9).
+    dtype, device : optional
+        Of the parameters; default ``torch.get_default_dtype()`` on the CPU.
+
+    Examples
+    --------
+    >>> model = LSTMModel(input_size=1, hidden_size=8)
+    >>> y_hat, (h_n, c_n) = model(torch.zeros(20, 4, 1))   # (T, B, D) -> (T, B, 1)
+    >>> y_hat.shape
+    torch.Size([20, 4, 1])
+
+    Taught in chapter 10 (The same cell in PyTorch); trained in the chapters after.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        output_size: int = 1,
+        seed: int = 0,
+        *,
+        forget_bias: float | None = None,
+        dtype: torch.dtype | None = None,
+        device: Any = None,
+    ) -> None:
+        super().__init__()
+        cell = _np_backend.init_lstm_params(input_size, hidden_size, seed, forget_bias=forget_bias)
+        for name, a in zip(LSTMParams._fields, cell):
+            setattr(self, name, _parameter(a, dtype, device))
+        W_y, b_y = _init_output(hidden_size, output_size, seed)
+        self.W_y = _parameter(W_y, dtype, device)  # (K, H)
+        self.b_y = _parameter(b_y, dtype, device)  # (K,)
+
+    def params(self) -> LSTMParams:
+        """The cell's parameters as an ``LSTMParams`` of this module's ``nn.Parameter``s (not copies)."""
+        return LSTMParams(self.W_f, self.W_i, self.W_c, self.W_o, self.b_f, self.b_i, self.b_c, self.b_o)
+
+    def forward(
+        self, xs: Tensor, state: tuple[Tensor, Tensor] | None = None, *, logits: bool = False
+    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        """Predict at every step.
+
+        Parameters
+        ----------
+        xs : Tensor, shape (T, B, D) or (T, D)
+        state : pair ``(h0, c0)`` of Tensor, each (B, H) or (H,), or None for zeros
+        logits : bool, default False
+            Return ``W_y h_t + b_y`` before the sigmoid, for
+            ``torch.nn.BCEWithLogitsLoss`` (more accurate than a log of a
+            sigmoid that has rounded to 0 or 1).
+
+        Returns
+        -------
+        y_hat : Tensor, shape (T, B, K) or (T, K)
+            ``sigmoid(W_y h_t + b_y)`` at every step (or the logits).
+        (h_n, c_n) : pair of Tensor, each (B, H) or (H,)
+            The final state, to carry into the next chunk of a long sequence.
+        """
+        hs, state_n = lstm(xs, state, self.params())  # (T, B, H)
+        z = torch.nn.functional.linear(hs, self.W_y, self.b_y)  # (T, B, K)
+        return (z if logits else torch.sigmoid(z)), state_n
+
+    def extra_repr(self) -> str:
+        H = self.W_f.shape[0]
+        return f"input_size={self.W_f.shape[1] - H}, hidden_size={H}, output_size={self.W_y.shape[0]}"
+
+
+class RNNModel(nn.Module):
+    """One plain (tanh) RNN layer with the article's output neuron at every step.
+
+    ``y^_t = sigmoid(W_y h_t + b_y)`` for every step of ``hs, _ = rnn(xs, h0, params)``;
+    parameters named ``W_h``, ``W_x``, ``b_h``, ``W_y``, ``b_y``. The same
+    interface as ``LSTMModel``, so a chapter can train both on one task and
+    compare.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of input features D.
+    hidden_size : int
+        Number of hidden units H.
+    output_size : int, default 1
+        Number of output neurons K.
+    seed : int, default 0
+        The cell starts from ``init_rnn_params(input_size, hidden_size, seed)``;
+        ``W_y, b_y`` as in ``LSTMModel``.
+    dtype, device : optional
+        Of the parameters; default ``torch.get_default_dtype()`` on the CPU.
+
+    Taught in chapter 10 (The same cell in PyTorch); trained in the chapters after.
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        output_size: int = 1,
+        seed: int = 0,
+        *,
+        dtype: torch.dtype | None = None,
+        device: Any = None,
+    ) -> None:
+        super().__init__()
+        cell = _np_backend.init_rnn_params(input_size, hidden_size, seed)
+        for name, a in zip(RNNParams._fields, cell):
+            setattr(self, name, _parameter(a, dtype, device))
+        W_y, b_y = _init_output(hidden_size, output_size, seed)
+        self.W_y = _parameter(W_y, dtype, device)  # (K, H)
+        self.b_y = _parameter(b_y, dtype, device)  # (K,)
+
+    def params(self) -> RNNParams:
+        """The cell's parameters as an ``RNNParams`` of this module's ``nn.Parameter``s (not copies)."""
+        return RNNParams(self.W_h, self.W_x, self.b_h)
+
+    def forward(self, xs: Tensor, h0: Tensor | None = None, *, logits: bool = False) -> tuple[Tensor, Tensor]:
+        """Predict at every step.
+
+        Parameters
+        ----------
+        xs : Tensor, shape (T, B, D) or (T, D)
+        h0 : Tensor, shape (B, H) or (H,), or None for zeros
+        logits : bool, default False
+            Return ``W_y h_t + b_y`` before the sigmoid.
+
+        Returns
+        -------
+        y_hat : Tensor, shape (T, B, K) or (T, K)
+        h_n : Tensor, shape (B, H) or (H,)
+        """
+        hs, h_n = rnn(xs, h0, self.params())  # (T, B, H)
+        z = torch.nn.functional.linear(hs, self.W_y, self.b_y)  # (T, B, K)
+        return (z if logits else torch.sigmoid(z)), h_n
+
+    def extra_repr(self) -> str:
+        return (
+            f"input_size={self.W_x.shape[1]}, hidden_size={self.W_h.shape[0]}, output_size={self.W_y.shape[0]}"
+        )
