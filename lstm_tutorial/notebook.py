@@ -13,8 +13,10 @@ from typing import Any
 __all__ = ["glue"]
 
 
-def glue(name: str, value: Any, display: bool = False) -> Any:
-    """Store ``value`` under ``name`` for the page's prose and return it.
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Store ``value`` under ``name`` for the page's prose.
+
+    Returns None, so a ``glue(...)`` call on a cell's last line adds no output.
 
     Parameters
     ----------
@@ -32,6 +34,5 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
             from IPython.display import display as _display
 
             _display(value)
-        return value
+        return
     _glue(name, value, display=display)
-    return value
