@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book build . -W -n --keep-going
-NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg
+NBVAL  := --nbval --nbval-current-env --nbval-cell-timeout=600 --nbval-sanitize-with book/nbval-sanitize.cfg
 
 .PHONY: book test lint unit notebooks pairing strict-build notebooks-execute clean
 
