@@ -146,8 +146,8 @@ def _as_float(name: str, a: Any) -> Array:
     if not isinstance(a, np.ndarray):
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, float, list, tuple, np.number)):
             raise TypeError(f"{name}: expected a NumPy array or a number, got {type(a).__name__}")
-        try:
-            a = np.asarray(a, dtype=np.float64)
+        try:  # a NumPy float scalar keeps its precision (np.float32 stays float32)
+            a = np.asarray(a) if isinstance(a, np.floating) else np.asarray(a, dtype=np.float64)
         except (TypeError, ValueError) as err:
             raise TypeError(f"{name}: cannot be read as a float array ({err})") from None
     V.check_array(name, a, np.ndarray, _is_float, _all_finite)
