@@ -16,8 +16,16 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.patches import Circle, FancyBboxPatch
 
-__all__ = ["plot_activation", "plot_influence", "plot_sequences"]
+__all__ = [
+    "GATE_PARTS",
+    "plot_activation",
+    "plot_gate_heatmap",
+    "plot_influence",
+    "plot_sequences",
+    "plot_unrolled",
+]
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.4, 3.6)) -> Axes:
@@ -153,4 +161,213 @@ def plot_activation(
     ax.set_xlabel("pre-activation $z$")
     ax.set_ylabel(f"{name}$(z)$")
     ax.grid(True, alpha=0.3)
+    return ax
+
+
+# --------------------------------------------------------------------------
+# Chapter 6: the cell unrolled over time, and its gates as a heatmap
+# --------------------------------------------------------------------------
+
+#: Parts of an ``LSTMCache`` that ``plot_gate_heatmap`` can show, with their symbols.
+GATE_PARTS: dict[str, str] = {
+    "f": "$f_t$",
+    "i": "$i_t$",
+    "o": "$o_t$",
+    "c_tilde": r"$\tilde{C}_t$",
+    "c": "$C_t$",
+    "h": "$h_t$",
+}
+
+
+def plot_gate_heatmap(
+    cache: Any,
+    ax: Axes | None = None,
+    *,
+    sample: int = 0,
+    parts: Sequence[str] = ("f", "i", "o"),
+    annotate: bool = False,
+    title: str | None = None,
+) -> Axes:
+    """Show the gates (and memories) of every unit at every step as a heatmap.
+
+    One row per part and unit (``f_t`` of unit 1, unit 2, ..., then ``i_t`` ...),
+    one column per time step t = 1..T, and a colourbar. When only the sigmoid
+    gates ``f, i, o`` are shown the colours run from 0 (closed) to 1 (open);
+    with ``c_tilde``, ``c`` or ``h`` they run over a symmetric range around 0.
+
+    Parameters
+    ----------
+    cache : LSTMCache
+        The third value of ``lstm_forward``; its arrays have shape
+        (T, B, H) or, unbatched, (T, H).
+    ax : Axes, optional
+    sample : int, default 0
+        Which sequence of the batch to show (must be 0 for unbatched input).
+    parts : sequence of str, default ("f", "i", "o")
+        Any of ``"f", "i", "o", "c_tilde", "c", "h"``, drawn top to bottom.
+    annotate : bool, default False
+        Write each value (2 decimals) in its cell: for small T and H.
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        The heatmap's Axes (the colourbar gets an Axes of its own,
+        ``ax.images[0].colorbar``).
+
+    Raises
+    ------
+    TypeError
+        ``cache`` is not an LSTMCache, or ``sample`` is not an int.
+    ValueError
+        Unknown or repeated part, no parts, ``sample`` out of range.
+
+    Taught in chapter 6.
+    """
+    from lstm_tutorial import numpy as lt
+
+    if not isinstance(cache, lt.LSTMCache):
+        raise TypeError(f"cache: expected an LSTMCache (the third value of lstm_forward), got {type(cache).__name__}")
+    if isinstance(parts, str):
+        parts = (parts,)
+    parts = tuple(parts)
+    if not parts:
+        raise ValueError(f"parts: expected at least one of {tuple(GATE_PARTS)}, got none")
+    for p in parts:
+        if p not in GATE_PARTS:
+            raise ValueError(f"parts: expected names among {tuple(GATE_PARTS)}, got {p!r}")
+    if len(set(parts)) != len(parts):
+        raise ValueError(f"parts: each part at most once, got {parts}")
+    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
+        raise TypeError(f"sample: expected an int, got {type(sample).__name__}")
+    shape = np.shape(cache.f)
+    batch = shape[1] if len(shape) == 3 else None
+    if batch is None and sample != 0:
+        raise ValueError(f"sample: the cache is unbatched (f of shape {shape}), so only sample=0 exists; got {sample}")
+    if batch is not None and not 0 <= sample < batch:
+        raise ValueError(f"sample: expected an int in [0, {batch}) for f of shape {shape}, got {sample}")
+
+    def rows_of(name: str) -> np.ndarray:
+        a = np.asarray(getattr(cache, name), dtype=float)
+        return (a[:, sample, :] if batch is not None else a).T  # (H, T)
+
+    data = np.concatenate([rows_of(p) for p in parts], axis=0)  # (len(parts) * H, T)
+    H, T = shape[-1], shape[0]
+    labels = [GATE_PARTS[p] + (f" unit {k + 1}" if H > 1 else "") for p in parts for k in range(H)]
+    if set(parts) <= {"f", "i", "o"}:
+        vmin, vmax, cmap, clabel = 0.0, 1.0, "viridis", "gate value (0 closed, 1 open)"
+    else:
+        v = max(1.0, float(np.max(np.abs(data))))
+        vmin, vmax, cmap, clabel = -v, v, "RdBu_r", "value"
+
+    ax = _axes(ax, (min(12.0, 2.5 + 0.35 * T), 1.2 + 0.32 * data.shape[0]))
+    im = ax.imshow(
+        data, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest",
+        extent=(0.5, T + 0.5, data.shape[0] - 0.5, -0.5),
+    )
+    ax.figure.colorbar(im, ax=ax, label=clabel)
+    ax.set_yticks(np.arange(data.shape[0]), labels)
+    if T <= 30:
+        ax.set_xticks(_steps(T))
+    for k in range(1, len(parts)):  # white lines between the parts
+        ax.axhline(k * H - 0.5, color="white", lw=2)
+    if annotate:
+        for r in range(data.shape[0]):
+            for t in range(T):
+                val = data[r, t]
+                dark = im.cmap(im.norm(val))[:3]
+                light = sum(dark) / 3 > 0.5
+                ax.text(t + 1, r, f"{val:.2f}".replace("-", "\u2212"), ha="center", va="center",
+                        fontsize=8, color="black" if light else "white")
+    ax.set_xlabel("time step $t$")
+    ax.set_ylabel("part of the cell" if H == 1 else "part, unit")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_unrolled(
+    T: int = 3,
+    ax: Axes | None = None,
+    *,
+    kind: str = "lstm",
+    outputs: bool = True,
+) -> Axes:
+    """Draw a recurrent cell unrolled over T steps: the same cell, copied once per step.
+
+    Each copy takes ``x_t`` from below; ``h_t`` (and, for the LSTM, the
+    long-term memory ``C_t`` along the top) goes on to the next copy, and,
+    with ``outputs``, up into an output neuron ``y^_t``. The run starts from
+    ``h_0`` (and ``C_0``).
+
+    Parameters
+    ----------
+    T : int, default 3
+        Number of steps drawn, 1 to 8.
+    ax : Axes, optional
+    kind : {"lstm", "rnn"}
+        ``"rnn"`` draws no memory line.
+    outputs : bool, default True
+        Draw an output neuron above every step.
+
+    Returns
+    -------
+    Axes
+        Axis off, equal aspect. Texts carry gids: ``"cell:<t>"``, ``"x:<t>"``,
+        ``"h:<t>"``, ``"c:<t>"`` (t = 0..T for the states) and ``"y:<t>"``.
+
+    Raises
+    ------
+    ValueError
+        ``T`` not an int in [1, 8], or unknown ``kind``.
+
+    Taught in chapter 6.
+    """
+    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or not 1 <= T <= 8:
+        raise ValueError(f"T: expected an int from 1 to 8 (steps to draw), got {T!r}")
+    if kind not in ("lstm", "rnn"):
+        raise ValueError(f"kind: expected 'lstm' or 'rnn', got {kind!r}")
+    lstm = kind == "lstm"
+    ax = _axes(ax, (1.0 + 2.1 * T, 3.6 if outputs else 2.6))
+    cell_colour, mem_colour, h_colour = "#dbe8f6", "tab:red", "tab:blue"
+    step, half, top = 3.0, 0.9, 1.6  # distance between copies, half width, box height
+    y_c, y_h = 1.3, 0.3  # heights of the memory and hidden-state lines
+    arrow = {"arrowstyle": "-|>", "mutation_scale": 12, "lw": 1.6}
+
+    def line(x0: float, y0: float, x1: float, y1: float, color: str) -> None:
+        ax.annotate("", (x1, y1), (x0, y0), arrowprops={**arrow, "color": color})
+
+    def state_labels(t: int, x_mid: float) -> None:
+        ax.text(x_mid, y_h - 0.12, f"$h_{{{t}}}$", ha="center", va="top", color=h_colour, fontsize=11, gid=f"h:{t}")
+        if lstm:
+            ax.text(x_mid, y_c + 0.1, f"$C_{{{t}}}$", ha="center", va="bottom", color=mem_colour, fontsize=11,
+                    gid=f"c:{t}")
+
+    name = "LSTM\ncell" if lstm else "RNN\ncell"
+    for t in range(1, T + 1):
+        cx = step * t
+        ax.add_patch(FancyBboxPatch((cx - half, 0.0), 2 * half, top, boxstyle="round,pad=0.05",
+                                    facecolor=cell_colour, edgecolor="black", lw=1.2))
+        ax.text(cx, top / 2, name, ha="center", va="center", fontsize=10, gid=f"cell:{t}")
+        line(cx, -0.9, cx, -0.05, "black")
+        ax.text(cx, -1.0, f"$x_{{{t}}}$", ha="center", va="top", fontsize=11, gid=f"x:{t}")
+        x_from = cx - step + half if t > 1 else cx - step + 1.1
+        line(x_from, y_h, cx - half - 0.05, y_h, h_colour)
+        if lstm:
+            line(x_from, y_c, cx - half - 0.05, y_c, mem_colour)
+        state_labels(t - 1, (x_from + cx - half) / 2)
+        if outputs:
+            ax.add_patch(Circle((cx, top + 1.1), 0.32, facecolor="#e6dcf2", edgecolor="black", lw=1.2))
+            line(cx, top + 0.05, cx, top + 0.76, h_colour)
+            ax.text(cx, top + 1.1, r"$\hat{y}_{" + str(t) + "}$", ha="center", va="center", fontsize=11,
+                    gid=f"y:{t}")
+    x_end = step * T + half
+    line(x_end + 0.05, y_h, x_end + 1.2, y_h, h_colour)
+    if lstm:
+        line(x_end + 0.05, y_c, x_end + 1.2, y_c, mem_colour)
+    state_labels(T, x_end + 0.65)
+    ax.set_xlim(step - 2.1, x_end + 1.4)
+    ax.set_ylim(-1.5, top + 1.6 if outputs else top + 0.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
     return ax

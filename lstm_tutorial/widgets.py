@@ -29,6 +29,9 @@ __all__ = [
     "gate_widget",
     "input_demo",
     "input_widget",
+    "memory_comparison_demo",
+    "memory_comparison_widget",
+    "memory_lstm_params",
     "output_demo",
     "output_widget",
     "rnn_memory_demo",
@@ -471,3 +474,146 @@ def output_widget(o: float = 0.5, f: float = 0.5, i: float = 0.5, c_tilde: float
         "c_tilde": _slider("c_tilde", c_tilde, -1.0, 1.0),
         "c_prev": _slider("c_prev", c_prev, -2.0, 2.0, 0.1),
     })
+
+
+# --------------------------------------------------------------------------
+# Chapter 6: which network remembers x_1, the RNN or the LSTM?
+# --------------------------------------------------------------------------
+
+
+def _finite(name: str, v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a real number, got {type(v).__name__}")
+    if not np.isfinite(v):
+        raise ValueError(f"{name}: expected a finite number, got {v!r}")
+    return float(v)
+
+
+def memory_lstm_params(
+    forget_bias: float = 5.0, *, input_bias: float = 0.0, output_bias: float = 2.0, w_c: float = 1.0
+) -> lt.LSTMParams:
+    """A one-unit LSTM set by hand so that its memory is easy to follow.
+
+    Every gate ignores ``h_{t-1}`` and ``x_t`` (weights 0) and is set by its
+    bias alone; only the candidate reads the input::
+
+        f_t  = sigmoid(forget_bias)      the same at every step
+        i_t  = sigmoid(input_bias)
+        C~_t = tanh(w_c x_t)
+        o_t  = sigmoid(output_bias)
+
+    So ``C_t = f C_{t-1} + i tanh(w_c x_t)``: a leaky sum of the inputs in
+    which the first input is still there after t steps, multiplied by
+    ``f^(t-1)``. A large forget bias makes ``f`` close to 1.
+
+    Parameters
+    ----------
+    forget_bias, input_bias, output_bias : float
+        Biases of the three gates.
+    w_c : float
+        Weight of the input in the candidate.
+
+    Returns
+    -------
+    LSTMParams
+        Hidden size 1, input size 1: weights (1, 2), biases (1,), float64.
+
+    Taught in chapter 6.
+    """
+    fb, ib, ob = (_finite(n, v) for n, v in (("forget_bias", forget_bias), ("input_bias", input_bias),
+                                             ("output_bias", output_bias)))
+    zero = np.zeros((1, 2))  # (H, H + D): [weight on h_{t-1}, weight on x_t]
+    return lt.LSTMParams(
+        W_f=zero, W_i=zero.copy(), W_c=np.array([[0.0, _finite("w_c", w_c)]]), W_o=zero.copy(),  # (1, 2) each
+        b_f=np.array([fb]), b_i=np.array([ib]), b_c=np.zeros(1), b_o=np.array([ob]),  # (1,) each
+    )
+
+
+def memory_comparison_demo(
+    forget_bias: float, T: int, *, w_h: float = 0.9, seed: int = 0
+) -> dict[str, np.ndarray]:
+    """The same two sequences through chapter 1's RNN and a hand-set one-unit LSTM.
+
+    The sequences are those of ``rnn_memory_demo`` (same seed): A starts with
+    ``x_1 = +1``, B with ``x_1 = -1``, the later inputs are shared. The RNN
+    is chapter 1's one neuron with recurrent weight ``w_h`` (``w_x = 1``,
+    ``b_h = 0``); the LSTM is ``memory_lstm_params(forget_bias)``.
+
+    Parameters
+    ----------
+    forget_bias : float
+        Bias of the LSTM's forget gate: ``f = sigmoid(forget_bias)``.
+    T : int
+        Sequence length, >= 1.
+    w_h : float, default 0.9
+        The RNN's recurrent weight.
+    seed : int, default 0
+        Seed of the later inputs.
+
+    Returns
+    -------
+    dict of str to ndarray, each of shape (T,)
+        ``xs`` (sequence A); for the RNN ``rnn_h_a``, ``rnn_h_b``, ``rnn_gap``
+        = ``|h_t(A) - h_t(B)|``, ``rnn_influence`` = ``|dh_t/dx_1|`` along A;
+        for the LSTM the same names with ``lstm_`` and also ``lstm_c_a``,
+        ``lstm_c_b``, ``lstm_c_gap`` (the long-term memories) and ``lstm_f``
+        (the forget gate along A).
+
+    Taught in chapter 6.
+    """
+    fb = _finite("forget_bias", forget_bias)
+    rnn = rnn_memory_demo(w_h, T, seed=seed)  # checks T
+    xs_a = rnn["xs"][:, None].copy()  # (T, 1)
+    xs_b = xs_a.copy()  # (T, 1)
+    xs_b[0] = -1.0
+    params = memory_lstm_params(fb)
+    h_a, _, cache_a = lt.lstm_forward(xs_a, None, params)  # (T, 1)
+    h_b, _, cache_b = lt.lstm_forward(xs_b, None, params)  # (T, 1)
+    return {
+        "xs": rnn["xs"],
+        "rnn_h_a": rnn["h_a"],
+        "rnn_h_b": rnn["h_b"],
+        "rnn_gap": rnn["gap"],
+        "rnn_influence": rnn["influence"],
+        "lstm_h_a": h_a[:, 0],
+        "lstm_h_b": h_b[:, 0],
+        "lstm_gap": np.abs(h_a - h_b)[:, 0],
+        "lstm_c_a": cache_a.c[:, 0].copy(),
+        "lstm_c_b": cache_b.c[:, 0].copy(),
+        "lstm_c_gap": np.abs(cache_a.c - cache_b.c)[:, 0],
+        "lstm_f": cache_a.f[:, 0].copy(),
+        "lstm_influence": lt.input_influence(xs_a, None, params, step=0),
+    }
+
+
+def memory_comparison_widget(forget_bias: float = 5.0, T: int = 30) -> Any:
+    """Sliders for the LSTM's forget bias and the length T over ``memory_comparison_demo``.
+
+    Returns an ``ipywidgets.interactive``; display it in Jupyter. Two panels:
+    ``h_t`` of both sequences for both networks, and ``|dh_t/dx_1|`` of both
+    on a log scale.
+
+    Taught in chapter 6.
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    def show(forget_bias: float, T: int) -> None:
+        d = memory_comparison_demo(forget_bias, T)
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+        plot.plot_sequences(
+            {"LSTM, A": d["lstm_h_a"], "LSTM, B": d["lstm_h_b"], "RNN, A": d["rnn_h_a"], "RNN, B": d["rnn_h_b"]},
+            ax=ax1, title=f"forget bias {forget_bias:.1f}: $f_t$ = {d['lstm_f'][0]:.3f}",
+        )
+        plot.plot_influence(
+            {"RNN": np.maximum(d["rnn_influence"], 1e-300), "LSTM": np.maximum(d["lstm_influence"], 1e-300)},
+            ax=ax2, ylabel=r"$|\partial h_t/\partial x_1|$",
+        )
+        plt.show()
+        print(f"gap |h_T(A) - h_T(B)| at T={T}: RNN {d['rnn_gap'][-1]:.2e}, LSTM {d['lstm_gap'][-1]:.2e}")
+
+    return widgets.interactive(
+        show,
+        forget_bias=widgets.FloatSlider(value=forget_bias, min=-2.0, max=8.0, step=0.5, description="forget bias"),
+        T=widgets.IntSlider(value=T, min=2, max=60, step=1, description="T"),
+    )
