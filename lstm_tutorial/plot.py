@@ -170,6 +170,7 @@ def plot_activation(
 
 #: Parts of an ``LSTMCache`` that ``plot_gate_heatmap`` can show, with their symbols.
 GATE_PARTS: dict[str, str] = {
+    "x": "$x_t$",
     "f": "$f_t$",
     "i": "$i_t$",
     "o": "$o_t$",
@@ -193,7 +194,9 @@ def plot_gate_heatmap(
     One row per part and unit (``f_t`` of unit 1, unit 2, ..., then ``i_t`` ...),
     one column per time step t = 1..T, and a colourbar. When only the sigmoid
     gates ``f, i, o`` are shown the colours run from 0 (closed) to 1 (open);
-    with ``c_tilde``, ``c`` or ``h`` they run over a symmetric range around 0.
+    with ``x``, ``c_tilde``, ``c`` or ``h`` they run over a symmetric range
+    around 0. The part ``"x"`` shows the inputs (one row per input feature),
+    so a gate can be read against what the cell was given.
 
     Parameters
     ----------
@@ -204,7 +207,7 @@ def plot_gate_heatmap(
     sample : int, default 0
         Which sequence of the batch to show (must be 0 for unbatched input).
     parts : sequence of str, default ("f", "i", "o")
-        Any of ``"f", "i", "o", "c_tilde", "c", "h"``, drawn top to bottom.
+        Any of ``"x", "f", "i", "o", "c_tilde", "c", "h"``, drawn top to bottom.
     annotate : bool, default False
         Write each value (2 decimals) in its cell: for small T and H.
     title : str, optional
@@ -248,12 +251,16 @@ def plot_gate_heatmap(
         raise ValueError(f"sample: expected an int in [0, {batch}) for f of shape {shape}, got {sample}")
 
     def rows_of(name: str) -> np.ndarray:
-        a = np.asarray(getattr(cache, name), dtype=float)
-        return (a[:, sample, :] if batch is not None else a).T  # (H, T)
+        a = np.asarray(getattr(cache, "xs" if name == "x" else name), dtype=float)
+        return (a[:, sample, :] if batch is not None else a).T  # (H, T), or (D, T) for "x"
 
-    data = np.concatenate([rows_of(p) for p in parts], axis=0)  # (len(parts) * H, T)
+    blocks = [rows_of(p) for p in parts]
+    data = np.concatenate(blocks, axis=0)  # (rows, T)
     H, T = shape[-1], shape[0]
-    labels = [GATE_PARTS[p] + (f" unit {k + 1}" if H > 1 else "") for p in parts for k in range(H)]
+    labels = [
+        GATE_PARTS[p] + ((" feature " if p == "x" else " unit ") + str(k + 1) if len(b) > 1 else "")
+        for p, b in zip(parts, blocks) for k in range(len(b))
+    ]
     if set(parts) <= {"f", "i", "o"}:
         vmin, vmax, cmap, clabel = 0.0, 1.0, "viridis", "gate value (0 closed, 1 open)"
     else:
@@ -269,8 +276,8 @@ def plot_gate_heatmap(
     ax.set_yticks(np.arange(data.shape[0]), labels)
     if T <= 30:
         ax.set_xticks(_steps(T))
-    for k in range(1, len(parts)):  # white lines between the parts
-        ax.axhline(k * H - 0.5, color="white", lw=2)
+    for edge in np.cumsum([len(b) for b in blocks])[:-1]:  # white lines between the parts
+        ax.axhline(edge - 0.5, color="white", lw=2)
     if annotate:
         for r in range(data.shape[0]):
             for t in range(T):

@@ -227,3 +227,16 @@ def test_unrolled_rejects_bad_length(T):
 def test_unrolled_rejects_unknown_kind():
     with pytest.raises(ValueError, match="kind.*gru"):
         plot.plot_unrolled(2, kind="gru")
+
+
+def test_heatmap_can_show_the_inputs_above_the_gates():
+    cache = cache_of(T=5, B=2, H=2, D=3, seed=5)
+    ax = plot.plot_gate_heatmap(cache, sample=1, parts=("x", "f"))
+    data = ax.images[0].get_array()
+    np.testing.assert_allclose(data, np.concatenate([cache.xs[:, 1, :].T, cache.f[:, 1, :].T]))  # (3 + 2, 5)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["$x_t$ feature 1", "$x_t$ feature 2", "$x_t$ feature 3", "$f_t$ unit 1", "$f_t$ unit 2"]
+    lo, hi = ax.images[0].get_clim()
+    assert lo == -hi and hi >= float(np.max(np.abs(cache.xs[:, 1, :])))
+    # one white line between the two parts, below the last input row
+    assert [ln.get_ydata()[0] for ln in ax.get_lines()] == [2.5]
