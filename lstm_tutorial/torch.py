@@ -953,7 +953,7 @@ class LSTMModel(nn.Module):
         self.b_y = _parameter(b_y, dtype, device)  # (K,)
 
     def params(self) -> LSTMParams:
-        """The cell's parameters as an ``LSTMParams`` of this module's ``nn.Parameter``s (not copies)."""
+        """The cell's parameters as an ``LSTMParams`` of this module's ``nn.Parameter`` objects (not copies)."""
         return LSTMParams(self.W_f, self.W_i, self.W_c, self.W_o, self.b_f, self.b_i, self.b_c, self.b_o)
 
     def forward(
@@ -1030,7 +1030,7 @@ class RNNModel(nn.Module):
         self.b_y = _parameter(b_y, dtype, device)  # (K,)
 
     def params(self) -> RNNParams:
-        """The cell's parameters as an ``RNNParams`` of this module's ``nn.Parameter``s (not copies)."""
+        """The cell's parameters as an ``RNNParams`` of this module's ``nn.Parameter`` objects (not copies)."""
         return RNNParams(self.W_h, self.W_x, self.b_h)
 
     def forward(self, xs: Tensor, h0: Tensor | None = None, *, logits: bool = False) -> tuple[Tensor, Tensor]:
