@@ -303,7 +303,7 @@ def forget_from_weights_widget(
         d = forget_from_weights_demo(w_h, w_x, b, h_prev, x, c_prev)
         _forget_figure({k: d[k] for k in ("x", "h_prev", "c_prev", "f")} | {"c": d["kept"]},
                        "Input part off ($i_t = 0$): $C_t = f_t \\times C_{t-1}$")
-        print(f"z = {d['w_h']:.2f}*{d['h_prev']:.2f} + {d['w_x']:.2f}*{d['x']:.2f} + {d['b']:.2f}"
+        print(f"z = ({d['w_h']:.2f})({d['h_prev']:.2f}) + ({d['w_x']:.2f})({d['x']:.2f}) + ({d['b']:.2f})"
               f" = {d['z']:.3f};  f = sigmoid(z) = {d['f']:.3f};  kept {d['kept']:.3f}")
 
     def slider(value: float, lo: float, hi: float, name: str) -> Any:
