@@ -427,7 +427,8 @@ def _gate_widget(demo: Any, highlight: str, sliders: dict[str, Any]) -> Any:
         shown = {k: d[k] for k in VALUE_KEYS if k in d}
         draw_lstm_cell(highlight=highlight, values=shown, title="")
         plt.show()
-        print("  ".join(f"{k} = {v:.3f}" for k, v in d.items()))
+        for k, v in d.items():  # the same lines as the checked cell below the widget
+            print(f"{k:>7} = {v:.3f}")
 
     return widgets.interactive(show, **sliders)
 
