@@ -267,7 +267,8 @@ def plot_gate_heatmap(
         v = max(1.0, float(np.max(np.abs(data))))
         vmin, vmax, cmap, clabel = -v, v, "RdBu_r", "value"
 
-    ax = _axes(ax, (min(12.0, 2.5 + 0.35 * T), 1.2 + 0.32 * data.shape[0]))
+    width = 2.5 + (0.4 if annotate else 0.25) * T  # annotated cells need room for '-0.00'
+    ax = _axes(ax, (min(10.0, width), 1.2 + 0.26 * data.shape[0]))
     im = ax.imshow(
         data, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest",
         extent=(0.5, T + 0.5, data.shape[0] - 0.5, -0.5),

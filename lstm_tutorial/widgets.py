@@ -491,7 +491,11 @@ def _finite(name: str, v: Any) -> float:
 
 
 def memory_lstm_params(
-    forget_bias: float = 5.0, *, input_bias: float = 0.0, output_bias: float = 2.0, w_c: float = 1.0
+    forget_bias: float = 5.0,
+    *,
+    input_bias: float = 0.0,
+    output_bias: float = 2.0,
+    w_c: float = 1.0,
 ) -> lt.LSTMParams:
     """A one-unit LSTM set by hand so that its memory is easy to follow.
 
@@ -521,12 +525,13 @@ def memory_lstm_params(
 
     Taught in chapter 6.
     """
-    fb, ib, ob = (_finite(n, v) for n, v in (("forget_bias", forget_bias), ("input_bias", input_bias),
-                                             ("output_bias", output_bias)))
-    zero = np.zeros((1, 2))  # (H, H + D): [weight on h_{t-1}, weight on x_t]
+    b_f = np.array([_finite("forget_bias", forget_bias)])  # (1,)
+    b_i = np.array([_finite("input_bias", input_bias)])  # (1,)
+    b_o = np.array([_finite("output_bias", output_bias)])  # (1,)
+    W_c = np.array([[0.0, _finite("w_c", w_c)]])  # (1, 2): [on h_{t-1}, on x_t]
     return lt.LSTMParams(
-        W_f=zero, W_i=zero.copy(), W_c=np.array([[0.0, _finite("w_c", w_c)]]), W_o=zero.copy(),  # (1, 2) each
-        b_f=np.array([fb]), b_i=np.array([ib]), b_c=np.zeros(1), b_o=np.array([ob]),  # (1,) each
+        W_f=np.zeros((1, 2)), W_i=np.zeros((1, 2)), W_c=W_c, W_o=np.zeros((1, 2)),
+        b_f=b_f, b_i=b_i, b_c=np.zeros(1), b_o=b_o,
     )
 
 
