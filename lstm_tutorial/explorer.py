@@ -1,0 +1,650 @@
+"""Sliders that work on the static website: small HTML/JavaScript explorers.
+
+``from lstm_tutorial.explorer import cell_explorer, gate_explorer``
+
+An ipywidgets slider needs a running kernel: on the built book it moves but
+recomputes nothing. The explorers here are plain HTML with a few lines of
+inline JavaScript, returned as a notebook output. The output is stored in the
+``.ipynb``, so the book's pages show it, and the sliders recompute in the
+reader's browser with no kernel and no server:
+
+* ``cell_explorer(part)``: sliders for ``C_{t-1}``, ``f_t``, ``i_t``,
+  ``C~_t``, ``o_t``; the browser computes ``C_t = f_t C_{t-1} + i_t C~_t`` and
+  ``h_t = o_t tanh(C_t)``, prints them and writes them into the cell diagram
+  of ``lstm_tutorial.diagram`` (drawn by matplotlib, embedded as inline SVG).
+* ``gate_explorer()``: one slider for a gate's pre-activation ``z``; the
+  browser shows ``sigmoid(z)``, the fraction the gate keeps, on the sigmoid
+  curve and as a bar.
+
+The initial numbers come from the package (``cell_values_from_gates``,
+``lt.sigmoid``); the JavaScript repeats only the two lines of arithmetic above
+(``tests/browser/test_explorer_browser.py`` checks both agree to 1e-6).
+
+Everything a test or a reader's script needs is in the DOM: each slider is an
+``<input type="range" data-var="f">``, each result an element with
+``data-out="c"`` / ``"h"`` / ``"sigmoid"`` whose ``data-value`` holds the full
+precision, and each number in the diagram a ``<g data-diagram-value="c">``
+with the same ``data-value``. Ids are prefixed with the explorer's ``uid``,
+so several explorers can share a page.
+
+What it leaves out: no external scripts, no CDN, no styling framework; no
+weights (the gates are set by hand, as in chapters 3-5); one unit of the cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.style
+from matplotlib.figure import Figure
+
+from lstm_tutorial import numpy as lt
+from lstm_tutorial.diagram import _scalar, cell_values_from_gates, describe_lstm_cell, draw_lstm_cell
+
+__all__ = ["DEFAULT_SLIDERS", "PARTS", "SLIDERS", "Explorer", "cell_explorer", "gate_explorer"]
+
+#: Values of ``part`` (the part of the cell the diagram highlights).
+PARTS: tuple[str, ...] = ("forget", "input", "output", "cell")
+
+#: Every slider of ``cell_explorer``: name -> (min, max), the ranges of the
+#: quantities (gates are sigmoid outputs, the candidate a tanh output).
+SLIDERS: dict[str, tuple[float, float]] = {
+    "c_prev": (-2.0, 2.0),
+    "f": (0.0, 1.0),
+    "i": (0.0, 1.0),
+    "c_tilde": (-1.0, 1.0),
+    "o": (0.0, 1.0),
+}
+
+#: Sliders shown by default for each part: what that part reads.
+DEFAULT_SLIDERS: dict[str, tuple[str, ...]] = {
+    "forget": ("c_prev", "f"),
+    "input": ("c_prev", "f", "i", "c_tilde"),
+    "output": ("c_prev", "f", "i", "c_tilde", "o"),
+    "cell": ("c_prev", "f", "i", "c_tilde", "o"),
+}
+
+_STEP = 0.01  # every slider moves by hundredths
+_Z_RANGE = (-6.0, 6.0)  # gate_explorer's pre-activation
+
+# HTML for the symbols (C~ is C + U+0303 COMBINING TILDE, as in the book's text).
+_SYM = {
+    "c_prev": "<i>C</i><sub><i>t</i>\u22121</sub>",
+    "f": "<i>f</i><sub><i>t</i></sub>",
+    "i": "<i>i</i><sub><i>t</i></sub>",
+    "c_tilde": "<i>C\u0303</i><sub><i>t</i></sub>",
+    "o": "<i>o</i><sub><i>t</i></sub>",
+    "c": "<i>C</i><sub><i>t</i></sub>",
+    "h": "<i>h</i><sub><i>t</i></sub>",
+}
+_NAME = {
+    "c_prev": "old memory",
+    "f": "forget gate",
+    "i": "input gate",
+    "c_tilde": "candidate",
+    "o": "output gate",
+}
+
+_UID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+_COUNTER = itertools.count(1)  # makes default uids unique within one kernel session
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_FONT_FALLBACK = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Arial, sans-serif"
+
+
+class Explorer:
+    """A finished explorer: HTML that Jupyter displays (``_repr_html_``).
+
+    Attributes
+    ----------
+    data : str
+        The HTML (as ``IPython.display.HTML.data``).
+    uid : str
+        Id of the explorer's outer ``<div>``, prefix of every id inside.
+    """
+
+    def __init__(self, html: str, uid: str, kind: str) -> None:
+        self.data = html
+        self.uid = uid
+        self._kind = kind
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+    def __repr__(self) -> str:  # shown where HTML is not: no memory address, so nbval stays stable
+        return f"<{self._kind} explorer {self.uid}: open the page in a browser to use the sliders>"
+
+
+# --------------------------------------------------------------------------
+# Formatting (the JavaScript `fmt` below is the same rule)
+# --------------------------------------------------------------------------
+
+
+def _fmt(v: float, digits: int) -> str:
+    """``v`` with ``digits`` decimals, never ``-0.00``, with a true minus sign.
+
+    The rule of ``lstm_tutorial.diagram``'s numbers, for any number of digits.
+    """
+    s = f"{v:.{digits}f}"
+    if float(s) == 0.0:
+        s = s.lstrip("-")
+    return s.replace("-", "\u2212")
+
+
+# subtle: Python rounds an exact tie (0.125 -> "0.12") to even, toFixed away
+# from zero ("0.13"). Ties at d decimals are exactly the doubles odd / 2**(d+1).
+_JS_FMT = r"""
+  function fmt(x, d) {
+    var y = x * Math.pow(2, d + 1), s;
+    if (Number.isInteger(y) && Math.abs(y % 2) === 1) {
+      var lo = Math.floor(x * Math.pow(10, d));
+      s = ((lo % 2 === 0 ? lo : lo + 1) / Math.pow(10, d)).toFixed(d);
+    } else {
+      s = x.toFixed(d);
+    }
+    if (Number(s) === 0) { s = s.replace("-", ""); }
+    return s.replace("-", "\u2212");
+  }
+  function show(root, v) {
+    var els = root.querySelectorAll("[data-show]");
+    for (var k = 0; k < els.length; k++) {
+      var e = els[k];
+      var x = v[e.getAttribute("data-show")], s = fmt(x, Number(e.getAttribute("data-digits")));
+      e.textContent = e.hasAttribute("data-paren") && s.charAt(0) === "\u2212" ? "(" + s + ")" : s;
+    }
+    els = root.querySelectorAll("[data-out]");
+    for (k = 0; k < els.length; k++) {
+      var key = els[k].getAttribute("data-out");
+      els[k].setAttribute("data-value", String(v[key]));
+    }
+  }
+  function read(root, v) {
+    var inputs = root.querySelectorAll("input[data-var]");
+    for (var k = 0; k < inputs.length; k++) {
+      v[inputs[k].getAttribute("data-var")] = parseFloat(inputs[k].value);
+    }
+    return inputs;
+  }
+"""
+
+
+# --------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------
+
+
+def _check_uid(uid: str | None, kind: str, args: dict[str, Any]) -> str:
+    if uid is None:
+        digest = hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest()[:8]
+        return f"lstm-{kind}-{digest}-{next(_COUNTER)}"
+    if not isinstance(uid, str) or not _UID_RE.match(uid):
+        raise ValueError(
+            f"uid: expected letters, digits, '-' or '_', starting with a letter (an HTML id), got {uid!r}"
+        )
+    return uid
+
+
+def _check_on_grid(name: str, v: float) -> None:
+    """A slider value must sit on the slider's grid, or the browser would move it."""
+    if abs(v / _STEP - round(v / _STEP)) > 1e-9:
+        raise ValueError(
+            f"{name}: the slider moves by {_STEP:g}, so its initial value must be a multiple of it "
+            f"(e.g. round({name}, 2)); got {v!r}"
+        )
+
+
+def _check_sliders(part: str, sliders: Sequence[str] | None) -> tuple[str, ...]:
+    if sliders is None:
+        return DEFAULT_SLIDERS[part]
+    allowed = ", ".join(repr(s) for s in SLIDERS)
+    if isinstance(sliders, (str, bytes)) or not isinstance(sliders, Sequence):
+        raise ValueError(f"sliders: expected a sequence of names among {allowed}, got {sliders!r}")
+    out = tuple(sliders)
+    if not out:
+        raise ValueError(f"sliders: expected at least one name among {allowed}, got an empty sequence")
+    for s in out:
+        if s not in SLIDERS:
+            raise ValueError(f"sliders: unknown slider {s!r}; allowed: {allowed}")
+    if len(set(out)) != len(out):
+        raise ValueError(f"sliders: each slider at most once, got {out!r}")
+    return out
+
+
+# --------------------------------------------------------------------------
+# The cell diagram as inline SVG
+# --------------------------------------------------------------------------
+
+
+def _svg_text(highlight: str, values: dict[str, float]) -> str:
+    """The diagram drawn by ``draw_lstm_cell``, as deterministic SVG text."""
+    # subtle: the default style, so a chapter's plt.style.use(...) cannot change
+    # the explorer; fixed hashsalt and no date, so the SVG is the same every run
+    # (nbval compares the stored output); texts stay <text> for the JavaScript.
+    rc = {"svg.fonttype": "none", "svg.hashsalt": "lstm-tutorial-explorer"}
+    with matplotlib.style.context("default"), mpl.rc_context(rc):
+        fig = Figure(figsize=(8.0, 4.5), layout="constrained")
+        ax = fig.add_subplot()
+        draw_lstm_cell(ax=ax, highlight=highlight, values=values, title="")
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=0.03)
+    return buf.getvalue()
+
+
+_NUM = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _numbers(d: str) -> list[float]:
+    return [float(t) for t in _NUM.findall(d)]
+
+
+def _round(m: re.Match[str]) -> str:
+    s = f"{float(m.group(0)):.2f}".rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
+
+
+def _is_blank(s: str | None) -> bool:
+    # subtle: not str.strip(), which would also take the no-break spaces of mathtext
+    return s is not None and not s.strip(" \t\r\n")
+
+
+def _value_number(g: ET.Element, key: str) -> None:
+    """Mark the number inside the value box ``g`` (``<tspan data-num=key>``).
+
+    Two shapes come out of matplotlib: plain text ``= 0.50`` (one ``<text>``),
+    and mathtext ``$C_t$ = 0.50`` (one ``<tspan>`` per glyph). Either way the
+    number ends up as a single ``<tspan>`` that the JavaScript rewrites.
+    """
+    text = g.find(f".//{{{_SVG_NS}}}text")
+    if text is None:
+        raise RuntimeError(f"explorer: no text in the diagram's value box {key!r}")
+    spans = text.findall(f"{{{_SVG_NS}}}tspan")
+    if not spans:  # plain "= 0.50"
+        prefix, _, num = (text.text or "").rpartition(" ")
+        text.text = prefix + " "
+        span = ET.SubElement(text, f"{{{_SVG_NS}}}tspan")
+        span.text = num
+    else:  # mathtext: the glyphs after "=" in its style are the number
+        eq = next(s for s in spans if s.text == "=")
+        x_eq = float(eq.get("x"))
+        digits = [s for s in spans if s.get("style") == eq.get("style") and float(s.get("x")) > x_eq
+                  and s.text not in ("\xa0", " ")]
+        span = digits[0]
+        span.text = "".join(s.text for s in digits)
+        for s in digits[1:]:
+            text.remove(s)
+    span.set("data-num", key)
+
+
+def _diagram_svg(uid: str, highlight: str, values: dict[str, float]) -> str:
+    """Inline SVG of the diagram, ids prefixed with ``uid``, value boxes marked for the JavaScript."""
+    root = ET.fromstring(_svg_text(highlight, values))
+    for el in root.iter():  # drop pretty-printing whitespace (about a fifth of the size)
+        if _is_blank(el.text):
+            el.text = None
+        if _is_blank(el.tail):
+            el.tail = None
+    meta = root.find(f"{{{_SVG_NS}}}metadata")
+    if meta is not None:
+        root.remove(meta)
+
+    # Unique ids on the page: prefix every id, and every reference to one.
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    ref = re.compile(r"url\(#([^)]+)\)")
+    for el in root.iter():
+        if el.get("id"):
+            el.set("id", f"{uid}-{el.get('id')}")
+        for name, val in list(el.attrib.items()):
+            if "url(#" in val:
+                el.set(name, ref.sub(lambda m: f"url(#{uid}-{m.group(1)})" if m.group(1) in ids else m.group(0), val))
+        href = el.attrib.pop(_XLINK_HREF, None)  # the HTML parser knows plain href only
+        if href is not None:
+            el.set("href", f"#{uid}-{href[1:]}" if href[1:] in ids else href)
+        # One font rule for the whole SVG (below) instead of one per glyph: a third of the size,
+        # and mathtext's glyphs, which name DejaVu Sans only, get fallbacks.
+        style = el.get("style")
+        if style and "font-family" in style:
+            el.set("style", "; ".join(p for p in style.split("; ") if not p.startswith("font-family:")))
+        if el.get("d"):  # 1/100 pt is plenty
+            el.set("d", _NUM.sub(_round, " ".join(el.get("d").split())))
+        # subtle: a <style> inside inline SVG applies to the whole page; scope matplotlib's "*{...}"
+        if el.tag == f"{{{_SVG_NS}}}style" and el.text:
+            el.text = re.sub(r"(^|\})\s*\*", rf"\1#{uid}-svg *", el.text)
+            el.text += f"\n#{uid}-svg text {{font-family: {_FONT_FALLBACK}}}"
+
+    for key in values:
+        g = root.find(f".//*[@id='{uid}-value:{key}']")
+        if g is None:
+            raise RuntimeError(f"explorer: the diagram has no value box 'value:{key}'")
+        g.set("data-diagram-value", key)
+        g.set("data-value", repr(values[key]))
+        _value_number(g, key)
+        box = g.find(f".//{{{_SVG_NS}}}path")
+        xs, ys = _numbers(box.get("d"))[0::2], _numbers(box.get("d"))[1::2]
+        # the path starts at (x0 + r, y1): its rounding radius is that offset
+        g.set("data-box", f"{min(ys):.6g} {max(ys):.6g} {xs[0] - min(xs):.6g}")
+
+    root.set("id", f"{uid}-svg")
+    for a in ("width", "height"):
+        root.attrib.pop(a, None)
+    root.set("style", "display:block;width:100%;height:auto")
+    root.set("aria-hidden", "true")
+    root.set("focusable", "false")
+    # subtle: ET's default_namespace rejects plain attribute names (Python < 3.13); write
+    # local tag names and one xmlns by hand instead.
+    for el in root.iter():
+        el.tag = el.tag.rpartition("}")[2]
+    root.set("xmlns", _SVG_NS)
+    return ET.tostring(root, encoding="unicode")
+
+
+# --------------------------------------------------------------------------
+# HTML pieces
+# --------------------------------------------------------------------------
+
+
+def _style(uid: str) -> str:
+    u = f"#{uid}"
+    return f"""<style>
+{u} {{ border: 1px solid #cfd8dc; border-radius: 6px; padding: 0.6em 0.8em; margin: 1em 0;
+  background: #fff; color: #212121; font-size: 0.95rem; line-height: 1.5; max-width: 46rem; }}
+{u} .lx-row {{ display: flex; align-items: center; gap: 0.6em; margin: 0.15em 0; }}
+{u} .lx-row label {{ flex: 0 0 10.5em; margin: 0; font-weight: normal; }}
+{u} .lx-row input[type=range] {{ flex: 1 1 auto; min-width: 6em; margin: 0; accent-color: #7e57c2; }}
+{u} .lx-val {{ flex: 0 0 3.6em; text-align: right; font-variant-numeric: tabular-nums; }}
+{u} .lx-out {{ margin: 0.5em 0 0.3em 0; font-variant-numeric: tabular-nums; }}
+{u} .lx-out div {{ margin: 0.1em 0; }}
+{u} .lx-out b {{ color: #1f4e79; }}
+{u} .lx-fig {{ margin: 0.3em 0 0 0; }}
+{u} sub {{ font-size: 70%; }}
+</style>"""
+
+
+def _slider(uid: str, var: str, value: float, lo: float, hi: float, label: str) -> str:
+    return (
+        f'<div class="lx-row"><label for="{uid}-{var}">{label}</label>'
+        f'<input type="range" id="{uid}-{var}" data-var="{var}" min="{lo:g}" max="{hi:g}" '
+        f'step="{_STEP:g}" value="{value!r}">'
+        f'<span class="lx-val" data-show="{var}" data-digits="2">{_fmt(value, 2)}</span></div>'
+    )
+
+
+def _show(key: str, values: dict[str, float], digits: int = 2, paren: bool = True) -> str:
+    """A number the JavaScript rewrites; with ``paren``, in parentheses when negative (``0.50 × (−0.35)``)."""
+    s = _fmt(values[key], digits)
+    if paren and s[0] == "\u2212":
+        return f'<span data-show="{key}" data-digits="{digits}" data-paren>({s})</span>'
+    return f'<span data-show="{key}" data-digits="{digits}"{" data-paren" if paren else ""}>{s}</span>'
+
+
+_JS_CELL = r"""
+  var fixed = JSON.parse(root.getAttribute("data-values"));
+  var svg = root.querySelector("svg");
+  function fit(g) {
+    // Fit the rounded box to its text, as the browser's font sets it.
+    var text = g.querySelector("text"), path = g.querySelector("path"), bb;
+    try { bb = text.getBBox(); } catch (e) { return; }
+    var gm = g.getCTM(), tm = text.getCTM();
+    if (!bb.width || !gm || !tm) { return; }  // not rendered (e.g. in a closed dropdown)
+    var m = gm.inverse().multiply(tm), p = svg.createSVGPoint();
+    p.x = bb.x; p.y = bb.y; var a = p.matrixTransform(m);
+    p.x = bb.x + bb.width; var b = p.matrixTransform(m);
+    var box = g.getAttribute("data-box").split(" ").map(Number);
+    var y0 = box[0], y1 = box[1], r = box[2], x0 = Math.min(a.x, b.x) - r, x1 = Math.max(a.x, b.x) + r;
+    path.setAttribute("d", "M" + (x0 + r) + " " + y1 + "L" + (x1 - r) + " " + y1 + "Q" + x1 + " " + y1 +
+      " " + x1 + " " + (y1 - r) + "L" + x1 + " " + (y0 + r) + "Q" + x1 + " " + y0 + " " + (x1 - r) + " " +
+      y0 + "L" + (x0 + r) + " " + y0 + "Q" + x0 + " " + y0 + " " + x0 + " " + (y0 + r) + "L" + x0 + " " +
+      (y1 - r) + "Q" + x0 + " " + y1 + " " + (x0 + r) + " " + y1 + "Z");
+  }
+  function diagram(v) {
+    var gs = root.querySelectorAll("[data-diagram-value]");
+    for (var k = 0; k < gs.length; k++) {
+      var key = gs[k].getAttribute("data-diagram-value");
+      gs[k].setAttribute("data-value", String(v[key]));
+      gs[k].querySelector("[data-num]").textContent = fmt(v[key], 2);
+      fit(gs[k]);
+    }
+  }
+  function update() {
+    var v = {}, key;
+    for (key in fixed) { v[key] = fixed[key]; }
+    read(root, v);
+    v.c = v.f * v.c_prev + v.i * v.c_tilde;  // forget part + input part
+    v.h = v.o * Math.tanh(v.c);  // output part
+    show(root, v);
+    diagram(v);
+  }
+  var inputs = read(root, {});
+  for (var k = 0; k < inputs.length; k++) { inputs[k].addEventListener("input", update); }
+  var gs = root.querySelectorAll("[data-diagram-value]");
+  for (k = 0; k < gs.length; k++) { fit(gs[k]); }
+"""
+
+_JS_GATE = r"""
+  var X0 = 60, X1 = 520, Y0 = 160, Y1 = 30;  // plot area of the SVG (z in [-6, 6], sigmoid in [0, 1])
+  function update() {
+    var v = {};
+    read(root, v);
+    v.sigmoid = (Math.tanh(v.z * 0.5) + 1) * 0.5;  // as lstm_tutorial.numpy.sigmoid
+    v.percent = 100 * v.sigmoid;
+    show(root, v);
+    var px = X0 + (v.z + 6) / 12 * (X1 - X0), py = Y0 + v.sigmoid * (Y1 - Y0);
+    var dot = root.querySelector("[data-mark=dot]");
+    dot.setAttribute("cx", px); dot.setAttribute("cy", py);
+    var gv = root.querySelector("[data-mark=vguide]"), gh = root.querySelector("[data-mark=hguide]");
+    gv.setAttribute("x1", px); gv.setAttribute("x2", px); gv.setAttribute("y2", py);
+    gh.setAttribute("y1", py); gh.setAttribute("y2", py); gh.setAttribute("x2", px);
+    root.querySelector("[data-mark=bar]").setAttribute("width", v.sigmoid * (X1 - X0));
+  }
+  var inputs = read(root, {});
+  for (var k = 0; k < inputs.length; k++) { inputs[k].addEventListener("input", update); }
+"""
+
+
+def _script(uid: str, body: str) -> str:
+    # One closure per explorer: nothing leaks into the page's global scope.
+    return (
+        '<script>(function () {\n  "use strict";\n'
+        f"  var root = document.getElementById({json.dumps(uid)});\n  if (!root) {{ return; }}\n"
+        f"{_JS_FMT}{body}}})();</script>"
+    )
+
+
+# --------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------
+
+
+def cell_explorer(
+    part: str,
+    *,
+    sliders: Sequence[str] | None = None,
+    c_prev: float = 0.8,
+    f: float = 0.5,
+    i: float = 0.5,
+    c_tilde: float = 0.5,
+    o: float = 0.5,
+    uid: str | None = None,
+) -> Explorer:
+    """Kernel-free sliders over one LSTM cell, with the cell diagram.
+
+    Moving a slider recomputes, in the reader's browser::
+
+        C_t = f_t * C_{t-1} + i_t * C~_t
+        h_t = o_t * tanh(C_t)
+
+    and updates the printed ``C_t`` and ``h_t`` and the numbers in the
+    diagram (``draw_lstm_cell(highlight=part)``, embedded as inline SVG).
+    The initial numbers are ``cell_values_from_gates(c_prev, f, i, c_tilde, o)``.
+
+    Parameters
+    ----------
+    part : {"forget", "input", "output", "cell"}
+        The part of the cell the diagram highlights.
+    sliders : sequence of str, optional
+        Which quantities get a slider, among ``"c_prev"`` (range [-2, 2]),
+        ``"f"``, ``"i"``, ``"o"`` ([0, 1]) and ``"c_tilde"`` ([-1, 1]); the
+        others stay at their given value. Default: what ``part`` reads
+        (forget: ``c_prev, f``; input: ``+ i, c_tilde``; output and cell: all).
+    c_prev, f, i, c_tilde, o : float
+        Initial values. A value with a slider must be a multiple of 0.01
+        (the slider's step).
+    uid : str, optional
+        Id of the explorer on the page (letters, digits, ``-``, ``_``) and
+        prefix of every id inside it. Default: derived from the arguments and
+        a counter, the same on every run of a notebook.
+
+    Returns
+    -------
+    Explorer
+        Displayed as HTML by Jupyter (``_repr_html_``); ``.data`` is the HTML.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``part``, unknown or repeated ``sliders``, a value out of its
+        range or off the slider's grid, a malformed ``uid``.
+
+    Used in chapters 3-5 (one part each) and chapter 2 (``part="cell"``).
+    """
+    if not isinstance(part, str) or part not in PARTS:
+        raise ValueError(f"part: expected one of {', '.join(repr(p) for p in PARTS)}, got {part!r}")
+    shown = _check_sliders(part, sliders)
+    given = {"c_prev": c_prev, "f": f, "i": i, "c_tilde": c_tilde, "o": o}
+    lo, hi = SLIDERS["c_prev"]
+    if not lo <= _scalar("c_prev", c_prev) <= hi:
+        raise ValueError(f"c_prev: expected a value in [{lo:g}, {hi:g}] (the slider's range), got {c_prev!r}")
+    values = cell_values_from_gates(**given)  # checks the other ranges; the package's numbers
+    for s in shown:
+        _check_on_grid(s, values[s])
+    uid = _check_uid(uid, "cell", {"part": part, "sliders": list(shown), **{k: values[k] for k in given}})
+
+    rows = "".join(
+        _slider(uid, s, values[s], *SLIDERS[s], f"{_NAME[s]} {_SYM[s]}") for s in shown
+    )
+    c_line = (
+        f"{_SYM['c']} = {_SYM['f']} \u00d7 {_SYM['c_prev']} + {_SYM['i']} \u00d7 {_SYM['c_tilde']} = "
+        f"{_show('f', values)} \u00d7 {_show('c_prev', values)} + {_show('i', values)} \u00d7 "
+        f"{_show('c_tilde', values)} = "
+        f'<b data-out="c" data-value="{values["c"]!r}" data-show="c" data-digits="4">{_fmt(values["c"], 4)}</b>'
+    )
+    h_line = (
+        f"{_SYM['h']} = {_SYM['o']} \u00d7 tanh({_SYM['c']}) = {_show('o', values)} \u00d7 "
+        f"tanh({_show('c', values, 4, paren=False)}) = "
+        f'<b data-out="h" data-value="{values["h"]!r}" data-show="h" data-digits="4">{_fmt(values["h"], 4)}</b>'
+    )
+    alt = describe_lstm_cell(highlight=part) + " The numbers in the diagram follow the sliders above it."
+    fixed = {k: values[k] for k in given}
+    html = (
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="cell" data-part="{part}" '
+        f"data-values='{json.dumps(fixed)}'>"
+        f"{_style(uid)}"
+        f"{rows}"
+        f'<div class="lx-out" aria-live="polite"><div>{c_line}</div><div>{h_line}</div></div>'
+        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">'
+        f"{_diagram_svg(uid, part, values)}</div>"
+        f"{_script(uid, _JS_CELL)}</div>"
+    )
+    return Explorer(html, uid, "cell")
+
+
+def _gate_svg(uid: str, z: float, s: float) -> str:
+    """Sigmoid curve, a dot at (z, sigmoid(z)), and a bar filled to sigmoid(z)."""
+    x0, x1, y0, y1 = 60, 520, 160, 30  # the JavaScript's X0, X1, Y0, Y1
+
+    def px(zz: float) -> float:
+        return x0 + (zz + 6) / 12 * (x1 - x0)
+
+    def py(ss: float) -> float:
+        return y0 + ss * (y1 - y0)
+
+    zs = [-6 + k * 0.1 for k in range(121)]
+    ss = lt.sigmoid(zs)  # (121,)
+    pts = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in zip(zs, ss))
+    grid = "".join(
+        f'<line x1="{x0}" x2="{x1}" y1="{py(t):g}" y2="{py(t):g}" stroke="#e0e0e0"/>'
+        f'<text x="{x0 - 8}" y="{py(t) + 4:g}" text-anchor="end">{t:g}</text>'
+        for t in (0, 0.5, 1)
+    )
+    ticks = "".join(
+        f'<text x="{px(t):g}" y="{y0 + 17}" text-anchor="middle">{_fmt(t, 0)}</text>' for t in range(-6, 7, 2)
+    )
+    return (
+        f'<svg id="{uid}-svg" viewBox="0 0 560 222" style="display:block;width:100%;height:auto;max-width:40rem" '
+        'aria-hidden="true" focusable="false" font-family="sans-serif" font-size="13" fill="#37474f">'
+        f"{grid}{ticks}"
+        f'<line x1="{x0}" x2="{x1}" y1="{y0}" y2="{y0}" stroke="#90a4ae"/>'
+        f'<text x="{x1 + 12}" y="{y0 + 5}" font-style="italic">z</text>'
+        f'<text x="{x0}" y="{y1 - 14}" text-anchor="middle">\u03c3(<tspan font-style="italic">z</tspan>)</text>'
+        f'<polyline points="{pts}" fill="none" stroke="#7e57c2" stroke-width="2.5"/>'
+        f'<line data-mark="vguide" x1="{px(z):.3f}" x2="{px(z):.3f}" y1="{y0}" y2="{py(s):.3f}" '
+        'stroke="#7e57c2" stroke-dasharray="4 3"/>'
+        f'<line data-mark="hguide" x1="{x0}" x2="{px(z):.3f}" y1="{py(s):.3f}" y2="{py(s):.3f}" '
+        'stroke="#7e57c2" stroke-dasharray="4 3"/>'
+        f'<circle data-mark="dot" cx="{px(z):.3f}" cy="{py(s):.3f}" r="6" fill="#7e57c2" stroke="#fff"/>'
+        f'<text x="{x0 - 8}" y="{y0 + 48}" text-anchor="end">kept</text>'
+        f'<rect x="{x0}" y="{y0 + 34}" width="{x1 - x0}" height="18" rx="3" fill="#eceff1"/>'
+        f'<rect data-mark="bar" x="{x0}" y="{y0 + 34}" width="{s * (x1 - x0):.3f}" height="18" rx="3" '
+        'fill="#7e57c2"/>'
+        "</svg>"
+    )
+
+
+def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
+    """Kernel-free slider for a gate's pre-activation ``z``: how much the gate keeps.
+
+    A gate is a sigmoid neuron; its output ``sigmoid(z)`` in (0, 1) is the
+    fraction of a signal it lets through. The browser recomputes it as the
+    slider moves (``z`` in [-6, 6], step 0.01), prints it (also as a
+    percentage), moves a dot along the sigmoid curve and fills a bar.
+
+    Parameters
+    ----------
+    z : float
+        Initial pre-activation, in [-6, 6] and a multiple of 0.01.
+    uid : str, optional
+        Id of the explorer on the page; see ``cell_explorer``.
+
+    Returns
+    -------
+    Explorer
+        Displayed as HTML by Jupyter; ``.data`` is the HTML.
+
+    Raises
+    ------
+    ValueError
+        ``z`` out of range, NaN or off the slider's grid; a malformed ``uid``.
+
+    Used in chapter 2 (gates).
+    """
+    zv = _scalar("z", z)
+    if not _Z_RANGE[0] <= zv <= _Z_RANGE[1]:
+        raise ValueError(f"z: expected a value in [{_Z_RANGE[0]:g}, {_Z_RANGE[1]:g}] (the slider's range), got {z!r}")
+    _check_on_grid("z", zv)
+    uid = _check_uid(uid, "gate", {"z": zv})
+    s = float(lt.sigmoid(zv))
+    p = 100 * s
+    sym_z = "<i>z</i>"
+    html = (
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="gate">'
+        f"{_style(uid)}"
+        f"{_slider(uid, 'z', zv, *_Z_RANGE, f'pre-activation {sym_z}')}"
+        f'<div class="lx-out" aria-live="polite">\u03c3({_show("z", {"z": zv}, paren=False)}) = '
+        f'<b data-out="sigmoid" data-value="{s!r}" data-show="sigmoid" data-digits="4">{_fmt(s, 4)}</b>: '
+        f'the gate keeps <span data-out="percent" data-value="{p!r}" data-show="percent" data-digits="1">'
+        f"{_fmt(p, 1)}</span>% of what passes through it.</div>"
+        '<div class="lx-fig" role="img" aria-label="The sigmoid curve for z from \u22126 to 6: near 0 for '
+        "very negative z, 0.5 at z = 0, near 1 for large z. A dot marks the current z; the bar below is "
+        f'filled to the fraction the gate keeps.">{_gate_svg(uid, zv, s)}</div>'
+        f"{_script(uid, _JS_GATE)}</div>"
+    )
+    return Explorer(html, uid, "gate")

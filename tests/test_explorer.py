@@ -1,0 +1,231 @@
+"""Tests of the kernel-free explorers' HTML (no browser; tests/browser drives them).
+
+The HTML is parsed with the standard library's parser and checked for what a
+reader and the website need: one labelled slider per requested quantity, the
+diagram as inline SVG, ids unique across explorers on one page, the same
+output on every run (nbval compares stored outputs), initial numbers equal to
+the package's, nothing loaded from outside, and clear errors for bad input.
+"""
+
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from lstm_tutorial import numpy as lt
+from lstm_tutorial.diagram import cell_values_from_gates, describe_lstm_cell
+from lstm_tutorial.explorer import DEFAULT_SLIDERS, PARTS, SLIDERS, cell_explorer, gate_explorer
+
+VALUE_KEYS = ("c_prev", "f", "i", "c_tilde", "o", "c", "h")
+
+
+def _attr(name: str) -> str:
+    """Keyword to attribute name: data_out -> data-out, for_ -> for."""
+    return name.rstrip("_").replace("_", "-")
+
+
+class Tree(HTMLParser):
+    """Every tag as (tag, attrs) (end tags as "/tag"), and the text right after each."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text_after: dict[int, str] = {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        self.tags.append(("/" + tag, {}))  # text after an end tag belongs to no start tag
+
+    def handle_data(self, data):
+        k = len(self.tags) - 1
+        self.text_after[k] = self.text_after.get(k, "") + data
+
+    def find(self, tag=None, **attrs):
+        out = []
+        for k, (t, a) in enumerate(self.tags):
+            if tag is not None and t != tag:
+                continue
+            if all(a.get(_attr(name)) == v if v is not True else _attr(name) in a
+                   for name, v in attrs.items()):
+                out.append((k, a))
+        return out
+
+    def text(self, k: int) -> str:
+        return self.text_after.get(k, "")
+
+
+def book_number(v: float, digits: int) -> str:
+    """The book's way to print a number: fixed decimals, no '-0.00', a true minus."""
+    s = f"{v:.{digits}f}"
+    if float(s) == 0:
+        s = s.lstrip("-")
+    return s.replace("-", "\u2212")
+
+
+def test_book_number_rounds_like_python():
+    # the rule the JavaScript must copy (checked in the browser test)
+    assert book_number(0.125, 2) == "0.12"
+    assert book_number(0.375, 2) == "0.38"
+    assert book_number(-0.001, 2) == "0.00"
+    assert book_number(-0.5, 4) == "\u22120.5000"
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_default_sliders_one_range_input_each(part):
+    tree = Tree(cell_explorer(part, uid="x").data)
+    inputs = tree.find("input", type="range")
+    assert [a["data-var"] for _, a in inputs] == list(DEFAULT_SLIDERS[part])
+    for _, a in inputs:
+        lo, hi = SLIDERS[a["data-var"]]
+        assert (float(a["min"]), float(a["max"]), float(a["step"])) == (lo, hi, 0.01)
+        labels = tree.find("label", for_=a["id"])
+        assert len(labels) == 1, f"slider {a['id']} has no label"
+
+
+def test_requested_sliders_in_given_order():
+    tree = Tree(cell_explorer("forget", sliders=["o", "c_tilde", "f"], uid="x").data)
+    assert [a["data-var"] for _, a in tree.find("input", type="range")] == ["o", "c_tilde", "f"]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_svg_diagram_and_accessibility(part):
+    html = cell_explorer(part, uid="x").data
+    tree = Tree(html)
+    assert len(tree.find("svg")) == 1
+    figs = tree.find("div", role="img")
+    assert len(figs) == 1
+    assert figs[0][1]["aria-label"].startswith(describe_lstm_cell(highlight=part))
+    assert tree.find(aria_live="polite"), "the results must be announced"
+    # the value boxes of the diagram, one per value, each with one number to rewrite
+    keys = [a["data-diagram-value"] for _, a in tree.find("g", data_diagram_value=True)]
+    assert sorted(keys) == sorted(VALUE_KEYS)
+    assert len(tree.find("tspan", data_num=True)) == len(VALUE_KEYS)
+    assert len(html.encode()) < 60_000, f"{len(html.encode())} bytes"
+
+
+def test_nothing_from_outside_and_scoped_styles():
+    html = cell_explorer("cell", uid="x").data + gate_explorer(uid="y").data
+    assert not re.search(r"<script[^>]*\bsrc=|<link\b|<img\b|@import|https?://(?!www\.w3\.org/2000/svg)", html)
+    # a <style> in inline HTML applies to the whole page: every rule must start with the explorer's id
+    for css in re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S):
+        for selector in re.findall(r"(?:^|\})\s*([^{}]+)\{", css):
+            for sel in selector.split(","):
+                assert sel.strip().startswith(("#x", "#y")), f"unscoped CSS rule {sel.strip()!r}"
+
+
+def ids(html: str) -> list[str]:
+    return re.findall(r'\sid="([^"]*)"', html)
+
+
+def test_ids_unique_across_two_explorers_on_a_page():
+    a, b = cell_explorer("input"), cell_explorer("input")  # default uids
+    g1, g2 = gate_explorer(), gate_explorer()
+    assert len({a.uid, b.uid, g1.uid, g2.uid}) == 4
+    all_ids = ids(a.data) + ids(b.data) + ids(g1.data) + ids(g2.data)
+    assert len(all_ids) > 50
+    assert len(all_ids) == len(set(all_ids)), "duplicate ids on the page"
+    for e in (a, b):
+        assert all(i.startswith(e.uid) for i in ids(e.data))
+        # every reference inside the SVG points to an id of the same explorer
+        for ref in re.findall(r"url\(#([^)]+)\)|href=\"#([^\"]+)\"", e.data):
+            assert "".join(ref) in ids(e.data)
+
+
+def test_same_output_every_run():
+    kw = dict(sliders=("f", "o"), c_prev=-1.2, f=0.3, i=0.9, c_tilde=-0.4, o=0.7)
+    assert cell_explorer("output", uid="same", **kw).data == cell_explorer("output", uid="same", **kw).data
+    assert gate_explorer(z=1.5, uid="g").data == gate_explorer(z=1.5, uid="g").data
+    # default uids differ only by the counter, and the rest of the HTML is identical
+    a, b = cell_explorer("output", **kw), cell_explorer("output", **kw)
+    assert a.uid != b.uid
+    assert a.uid.rsplit("-", 1)[0] == b.uid.rsplit("-", 1)[0]
+    assert a.data.replace(a.uid, "U") == b.data.replace(b.uid, "U")
+    assert "0x" not in repr(a) and a.uid in repr(a)
+    assert a._repr_html_() == a.data
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_initial_values_are_the_package_values(seed):
+    rng = np.random.default_rng(seed)
+    kw = {
+        "c_prev": round(float(rng.uniform(-2, 2)), 2),
+        "f": round(float(rng.uniform(0, 1)), 2),
+        "i": round(float(rng.uniform(0, 1)), 2),
+        "c_tilde": round(float(rng.uniform(-1, 1)), 2),
+        "o": round(float(rng.uniform(0, 1)), 2),
+    }
+    want = cell_values_from_gates(**kw)
+    tree = Tree(cell_explorer("cell", uid="x", **kw).data)
+    for key in ("c", "h"):
+        ((k, a),) = tree.find(data_out=key)
+        assert float(a["data-value"]) == want[key]  # repr round-trips exactly
+        assert tree.text(k) == book_number(want[key], 4)
+    for _, a in tree.find("g", data_diagram_value=True):
+        assert float(a["data-value"]) == want[a["data-diagram-value"]]
+    for k, a in tree.find("tspan", data_num=True):
+        assert tree.text(k) == book_number(want[a["data-num"]], 2)
+    for _, a in tree.find("input", type="range"):
+        assert float(a["value"]) == kw[a["data-var"]]
+    # the arithmetic the JavaScript repeats, here with the package's tanh
+    np.testing.assert_allclose(want["h"], kw["o"] * lt.tanh(want["c"]), rtol=0, atol=1e-15)
+
+
+def test_gate_initial_value_is_the_package_sigmoid():
+    for z in (-6.0, -1.37, 0.0, 2.5, 6.0):
+        tree = Tree(gate_explorer(z=z, uid="g").data)
+        ((k, a),) = tree.find(data_out="sigmoid")
+        assert float(a["data-value"]) == float(lt.sigmoid(z))
+        assert tree.text(k) == book_number(float(lt.sigmoid(z)), 4)
+        ((_, inp),) = tree.find("input", type="range")
+        assert (inp["data-var"], float(inp["value"]), inp["min"], inp["max"]) == ("z", z, "-6", "6")
+        assert tree.find("label", for_=inp["id"])
+        ((_, dot),) = tree.find("circle", data_mark="dot")
+        assert float(dot["cx"]) == pytest.approx(60 + (z + 6) / 12 * 460, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "arg"),
+    [
+        (dict(part="gate"), "part"),
+        (dict(part="memory"), "part"),
+        (dict(part=None), "part"),
+        (dict(part="forget", sliders=["f", "x"]), "sliders"),
+        (dict(part="forget", sliders="f"), "sliders"),
+        (dict(part="forget", sliders=[]), "sliders"),
+        (dict(part="forget", sliders=["f", "f"]), "sliders"),
+        (dict(part="forget", f=1.5), "f"),
+        (dict(part="forget", i=-0.1), "i"),
+        (dict(part="forget", o=2.0), "o"),
+        (dict(part="forget", c_tilde=-1.5), "c_tilde"),
+        (dict(part="forget", c_prev=2.5), "c_prev"),
+        (dict(part="forget", f=float("nan")), "f"),
+        (dict(part="forget", f=0.333), "f"),  # off the slider's 0.01 grid
+        (dict(part="forget", uid="1abc"), "uid"),
+        (dict(part="forget", uid="a b"), "uid"),
+        (dict(part="forget", uid='x"><script>'), "uid"),
+    ],
+)
+def test_bad_arguments_raise_naming_the_argument(kwargs, arg):
+    with pytest.raises(ValueError, match=rf"^{arg}\b"):
+        cell_explorer(**kwargs)
+
+
+def test_off_grid_value_without_slider_is_fine():
+    # i has no slider in the forget part: any value in range is shown as is
+    tree = Tree(cell_explorer("forget", i=0.333, uid="x").data)
+    ((k, a),) = tree.find(data_out="c")
+    assert float(a["data-value"]) == cell_values_from_gates(0.8, 0.5, 0.333, 0.5, 0.5)["c"]
+
+
+@pytest.mark.parametrize(("z", "uid"), [(6.5, None), (-7.0, None), (0.005, None), (float("inf"), None), (0.0, "-x")])
+def test_gate_bad_arguments(z, uid):
+    arg = "uid" if uid else "z"
+    with pytest.raises(ValueError, match=rf"^{arg}\b"):
+        gate_explorer(z=z, uid=uid)
