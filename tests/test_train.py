@@ -1,0 +1,405 @@
+"""Tests of the NumPy training utilities: losses, output neuron, Adam, clipping, batches, loop.
+
+Gradients are checked against central finite differences (``lt.numerical_gradient``)
+and the optimiser against ``torch.optim.Adam`` on the same gradients; every
+parameter, biases included, is a random normal draw in float64.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy_cases import lstm_params, rnn_params
+
+from lstm_tutorial import numpy as lt
+from lstm_tutorial import train as tr
+from lstm_tutorial.data import first_step_task
+
+torch = pytest.importorskip("torch")
+
+TOL = 1e-7
+
+
+def _random_tree(rng):
+    return {
+        "cell": lstm_params(rng, D=2, H=3),
+        "W_y": rng.standard_normal((1, 3)),
+        "b_y": rng.standard_normal(1),
+    }
+
+
+def _leaves(tree):
+    return [a for _, a in tr._leaves(tree, "t")]
+
+
+# --------------------------------------------------------------------------
+# Losses
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(1,), (5,), (4, 3), (2, 3, 1)])
+def test_bce_with_logits_value_and_gradient(shape):
+    rng = np.random.default_rng(0)
+    z = 3 * rng.standard_normal(shape)
+    y = rng.uniform(0, 1, shape)
+    loss, dz = tr.bce_with_logits(z, y)
+    ref = torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor(z), torch.tensor(y))
+    assert loss == pytest.approx(float(ref), rel=1e-12)
+    num = lt.numerical_gradient(lambda: tr.bce_with_logits(z, y)[0], z)
+    assert dz.shape == z.shape
+    assert lt.relative_error(dz, num) < TOL
+
+
+def test_bce_with_logits_is_stable_for_huge_logits():
+    z = np.array([-1000.0, 1000.0, -1000.0, 1000.0])
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow, no log(0)
+        loss, dz = tr.bce_with_logits(z, y)
+    assert loss == pytest.approx((0 + 0 + 1000 + 1000) / 4)
+    np.testing.assert_allclose(dz, np.array([0.0, 0.0, -1.0, 1.0]) / 4)
+
+
+def test_bce_with_logits_bad_input():
+    with pytest.raises(ValueError, match=r"targets: expected shape \(3,\) like logits, got \(2,\)"):
+        tr.bce_with_logits(np.zeros(3), np.zeros(2))
+    with pytest.raises(TypeError, match=r"logits: expected a float32 or float64 ndarray"):
+        tr.bce_with_logits(np.zeros(3, dtype=int), np.zeros(3))
+    with pytest.raises(ValueError, match=r"targets in \[0, 1\]"):
+        tr.bce_with_logits(np.zeros(2), np.array([0.0, 2.0]))
+
+
+@pytest.mark.parametrize("lead", [(1,), (6,), (3, 4)])
+def test_softmax_cross_entropy_value_and_gradient(lead):
+    rng = np.random.default_rng(1)
+    K = 5
+    z = 2 * rng.standard_normal(lead + (K,))
+    y = rng.integers(0, K, size=lead)
+    loss, dz = tr.softmax_cross_entropy(z, y)
+    ref = torch.nn.functional.cross_entropy(torch.tensor(z).reshape(-1, K), torch.tensor(y).reshape(-1))
+    assert loss == pytest.approx(float(ref), rel=1e-12)
+    num = lt.numerical_gradient(lambda: tr.softmax_cross_entropy(z, y)[0], z)
+    assert lt.relative_error(dz, num) < TOL
+
+
+def test_softmax_cross_entropy_is_stable_and_checks_targets():
+    z = np.array([[1000.0, 0.0, -1000.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, dz = tr.softmax_cross_entropy(z, np.array([1]))
+    assert loss == pytest.approx(1000.0)
+    np.testing.assert_allclose(dz, [[1.0, -1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"class indices must lie in \[0, 2\]"):
+        tr.softmax_cross_entropy(z, np.array([3]))
+    with pytest.raises(TypeError, match=r"targets: expected integer class indices"):
+        tr.softmax_cross_entropy(z, np.array([1.0]))
+    with pytest.raises(ValueError, match=r"targets: expected shape \(1,\)"):
+        tr.softmax_cross_entropy(z, np.array([1, 0]))
+
+
+# --------------------------------------------------------------------------
+# Output neuron and the classifier
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lead, K", [((4,), 1), ((3, 2), 3), ((1,), 2)])
+def test_output_neuron_backward_finite_differences(lead, K):
+    rng = np.random.default_rng(2)
+    H = 3
+    h = rng.standard_normal(lead + (H,))
+    W_y, b_y = rng.standard_normal((K, H)), rng.standard_normal(K)
+    g = rng.standard_normal(lead + (K,))  # L = sum(g * z), so dL/dz = g
+
+    def loss():
+        return float(np.sum(g * (h @ W_y.T + b_y)))
+
+    dW_y, db_y, dh = tr.output_neuron_backward(g, h, W_y)
+    for analytic, x in ((dW_y, W_y), (db_y, b_y), (dh, h)):
+        assert analytic.shape == x.shape
+        assert lt.relative_error(analytic, lt.numerical_gradient(loss, x)) < TOL
+
+
+def test_output_neuron_backward_bad_shapes():
+    with pytest.raises(ValueError, match=r"dlogits: expected shape \(4, 1\)"):
+        tr.output_neuron_backward(np.zeros((4, 2)), np.zeros((4, 3)), np.zeros((1, 3)))
+    with pytest.raises(ValueError, match=r"W_y: expected shape \(K, 3\)"):
+        tr.output_neuron_backward(np.zeros((4, 1)), np.zeros((4, 3)), np.zeros((1, 2)))
+
+
+@pytest.mark.parametrize("kind", ["lstm", "rnn"])
+@pytest.mark.parametrize("K", [1, 3])
+def test_last_step_loss_finite_differences_every_parameter(kind, K):
+    rng = np.random.default_rng(3)
+    T, B, D, H = 4, 3, 2, 3
+    cell = lstm_params(rng, D, H, scale=0.7) if kind == "lstm" else rnn_params(rng, D, H, scale=0.7)
+    model = {"cell": cell, "W_y": rng.standard_normal((K, H)), "b_y": rng.standard_normal(K)}
+    xs = rng.standard_normal((T, B, D))
+    ys = rng.integers(0, 2, B).astype(float) if K == 1 else rng.integers(0, K, B)
+    loss, grads = tr.last_step_loss(model, xs, ys)
+    assert type(grads["cell"]) is type(cell)
+    for (name, p), (_, g) in zip(tr._leaves(model, "model"), tr._leaves(grads, "grads")):
+        num = lt.numerical_gradient(lambda: tr.last_step_loss(model, xs, ys)[0], p)
+        assert lt.relative_error(g, num) < TOL, name
+    # the loss is the one the logits give
+    logits = tr.last_step_logits(model, xs)
+    ref = tr.bce_with_logits(logits[:, 0], ys)[0] if K == 1 else tr.softmax_cross_entropy(logits, ys)[0]
+    assert loss == pytest.approx(ref, rel=1e-12)
+
+
+def test_init_classifier_matches_the_torch_models():
+    from lstm_tutorial import torch as ltt
+
+    for kind, cls in (("lstm", ltt.LSTMModel), ("rnn", ltt.RNNModel)):
+        model = tr.init_classifier(kind, 2, 5, output_size=3, seed=7)
+        ref = cls(2, 5, output_size=3, seed=7, dtype=torch.float64)
+        np.testing.assert_array_equal(model["W_y"], ref.W_y.detach().numpy())
+        np.testing.assert_array_equal(model["b_y"], ref.b_y.detach().numpy())
+        for name, a in zip(model["cell"]._fields, model["cell"]):
+            np.testing.assert_array_equal(a, getattr(ref, name).detach().numpy())
+    fb = tr.init_classifier("lstm", 2, 4, forget_bias=1.0)["cell"].b_f
+    np.testing.assert_array_equal(fb, np.ones(4))
+
+
+def test_init_classifier_bad_arguments():
+    with pytest.raises(ValueError, match=r"kind: expected 'lstm' or 'rnn', got 'gru'"):
+        tr.init_classifier("gru", 2, 3)
+    with pytest.raises(ValueError, match=r"forget_bias: an RNN has no forget gate"):
+        tr.init_classifier("rnn", 2, 3, forget_bias=1.0)
+    with pytest.raises(ValueError, match=r"xs: expected a batch of sequences of shape \(T, B, D\)"):
+        tr.last_step_logits(tr.init_classifier("rnn", 2, 3), np.zeros((4, 2)))
+
+
+def test_accuracy_counts_right_answers():
+    xs, ys = first_step_task(40, 3, seed=0)
+    model = tr.init_classifier("rnn", 2, 3)
+    model["W_y"][:] = 0.0
+    model["b_y"][:] = 1.0  # logit 1 > 0 for every sequence: always predicts label 1
+    assert tr.accuracy(model, xs, ys) == pytest.approx(ys.mean())
+    model["b_y"][:] = -1.0
+    assert tr.accuracy(model, xs, ys) == pytest.approx(1 - ys.mean())
+
+
+# --------------------------------------------------------------------------
+# Adam and clipping
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lr, betas, eps", [(1e-3, (0.9, 0.999), 1e-8), (0.05, (0.8, 0.99), 1e-6), (0.3, (0.0, 0.5), 1e-3)]
+)
+def test_adam_matches_torch_over_several_steps(lr, betas, eps):
+    rng = np.random.default_rng(4)
+    params = _random_tree(rng)
+    arrays_before = _leaves(params)
+    ref = [torch.tensor(a.copy(), requires_grad=True) for a in _leaves(params)]
+    opt_ref = torch.optim.Adam(ref, lr=lr, betas=betas, eps=eps)
+    opt = tr.Adam(params, lr=lr, betas=betas, eps=eps)
+    for _ in range(6):
+        grads = {
+            "cell": lt.LSTMParams(*(rng.standard_normal(a.shape) for a in params["cell"])),
+            "W_y": rng.standard_normal((1, 3)),
+            "b_y": rng.standard_normal(1),
+        }
+        for t, g in zip(ref, _leaves(grads)):
+            t.grad = torch.tensor(g)
+        opt_ref.step()
+        out = opt.step(grads)
+        assert out is params  # updated in place, the same object returned
+        for a, t in zip(_leaves(params), ref):
+            np.testing.assert_allclose(a, t.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert opt.t == 6
+    for a, b in zip(arrays_before, _leaves(params)):
+        assert a is b  # the same arrays, changed in place
+
+
+def test_adam_on_plain_params_and_dicts():
+    rng = np.random.default_rng(5)
+    p = rnn_params(rng, 2, 3)
+    before = [a.copy() for a in p]
+    tr.Adam(p, lr=0.1).step(lt.RNNParams(*(np.ones_like(a) for a in p)))
+    for a, b in zip(p, before):  # first Adam step is lr * sign(g) (up to eps)
+        np.testing.assert_allclose(a, b - 0.1, rtol=0, atol=1e-8)
+    d = {"w": np.zeros(3)}
+    tr.Adam(d, lr=0.5).step({"w": np.array([1.0, -2.0, 0.0])})
+    np.testing.assert_allclose(d["w"], [-0.5, 0.5, 0.0], atol=1e-8)
+
+
+def test_adam_bad_input():
+    p = {"w": np.zeros(3)}
+    with pytest.raises(ValueError, match=r"lr: expected a positive number"):
+        tr.Adam(p, lr=0)
+    with pytest.raises(TypeError, match=r"params\['w'\]: expected a float32 or float64 ndarray"):
+        tr.Adam({"w": np.zeros(3, dtype=int)})
+    opt = tr.Adam(p)
+    with pytest.raises(ValueError, match=r"grads\['w'\]: expected shape \(3,\) like params\['w'\], got \(2,\)"):
+        opt.step({"w": np.zeros(2)})
+    with pytest.raises(ValueError, match=r"grads: expected 1 arrays"):
+        opt.step({"w": np.zeros(3), "v": np.zeros(1)})
+    with pytest.raises(ValueError, match=r"NaN"):
+        opt.step({"w": np.array([0.0, np.nan, 0.0])})
+
+
+def test_clip_grad_norm_exact():
+    rng = np.random.default_rng(6)
+    grads = _random_tree(rng)
+    norm_true = np.sqrt(sum(np.sum(g**2) for g in _leaves(grads)))
+    clipped, norm = tr.clip_grad_norm(grads, max_norm=1.0)
+    assert norm == pytest.approx(norm_true, rel=1e-14)
+    assert norm > 1.0  # the case under test: clipping happens
+    new_norm = np.sqrt(sum(np.sum(g**2) for g in _leaves(clipped)))
+    assert new_norm == pytest.approx(1.0, rel=1e-14)
+    assert type(clipped["cell"]) is lt.LSTMParams
+    for g, c in zip(_leaves(grads), _leaves(clipped)):
+        np.testing.assert_allclose(c, g / norm_true, rtol=1e-13)  # same direction
+    # below the threshold: unchanged values (copies)
+    same, norm2 = tr.clip_grad_norm(grads, max_norm=2 * norm_true)
+    assert norm2 == pytest.approx(norm_true)
+    for g, c in zip(_leaves(grads), _leaves(same)):
+        np.testing.assert_array_equal(c, g)
+        assert c is not g
+
+
+def test_clip_grad_norm_agrees_with_torch():
+    rng = np.random.default_rng(7)
+    grads = _random_tree(rng)
+    ts = [torch.tensor(g.copy(), requires_grad=True) for g in _leaves(grads)]
+    for t, g in zip(ts, _leaves(grads)):
+        t.grad = torch.tensor(g.copy())
+    ref_norm = float(torch.nn.utils.clip_grad_norm_(ts, max_norm=0.5))
+    clipped, norm = tr.clip_grad_norm(grads, 0.5)
+    assert norm == pytest.approx(ref_norm, rel=1e-12)
+    for t, c in zip(ts, _leaves(clipped)):
+        np.testing.assert_allclose(c, t.grad.numpy(), rtol=1e-5)  # torch divides by norm + 1e-6
+
+
+def test_clip_grad_norm_bad_max_norm():
+    with pytest.raises(ValueError, match=r"max_norm: expected a positive number, got 0"):
+        tr.clip_grad_norm({"w": np.ones(2)}, 0)
+
+
+# --------------------------------------------------------------------------
+# Minibatches and the loop
+# --------------------------------------------------------------------------
+
+
+def _batches(seed, **kw):
+    xs, ys = first_step_task(10, 3, seed=0)
+    return xs, ys, list(tr.iterate_minibatches(xs, ys, 4, seed=seed, **kw))
+
+
+def test_minibatches_deterministic_and_cover_every_sequence_once():
+    xs, ys, a = _batches(seed=1)
+    _, _, b = _batches(seed=1)
+    _, _, c = _batches(seed=2)
+    assert [len(yb) for _, yb in a] == [4, 4, 2]
+    for (xa, ya), (xb, yb) in zip(a, b):
+        np.testing.assert_array_equal(xa, xb)
+        np.testing.assert_array_equal(ya, yb)
+    assert any(not np.array_equal(xa, xc) for (xa, _), (xc, _) in zip(a, c))
+    # every sequence exactly once, with its own label (time-major batch axis 1)
+    seen = np.concatenate([xb[0, :, 0] for xb, _ in a])
+    labels = np.concatenate([yb for _, yb in a])
+    assert sorted(seen.tolist()) == sorted(xs[0, :, 0].tolist())
+    np.testing.assert_array_equal(seen, 2 * labels - 1)
+
+
+def test_minibatches_options_and_errors():
+    xs, ys, a = _batches(seed=0, shuffle=False, drop_last=True)
+    assert [len(yb) for _, yb in a] == [4, 4]
+    np.testing.assert_array_equal(np.concatenate([yb for _, yb in a]), ys[:8])
+    with pytest.raises(ValueError, match=r"ys: expected 10 targets along axis 0"):
+        next(tr.iterate_minibatches(xs, ys[:3], 4))
+    with pytest.raises(ValueError, match=r"batch_size: expected a positive int, got 0"):
+        next(tr.iterate_minibatches(xs, ys, 0))
+
+
+@pytest.mark.parametrize("kind", ["lstm", "rnn"])
+def test_training_a_tiny_model_decreases_the_loss(kind):
+    xs, ys = first_step_task(256, 3, seed=0)
+    xt, yt = first_step_task(200, 3, seed=1)
+
+    def run():
+        model = tr.init_classifier(kind, 2, 4, seed=0)
+        hist = tr.train(
+            tr.last_step_loss, model, xs, ys, steps=150, batch_size=32, lr=0.02, seed=3,
+            evaluate=lambda m: {"acc": tr.accuracy(m, xt, yt)}, eval_every=50, progress=False,
+        )
+        return model, hist
+
+    model, hist = run()
+    assert len(hist["loss"]) == len(hist["grad_norm"]) == 150
+    assert hist["eval_step"] == [50, 100, 150]
+    first, last = np.mean(hist["loss"][:10]), np.mean(hist["loss"][-10:])
+    assert first > 0.6 and last < 0.5 * first
+    assert hist["acc"][-1] > 0.9
+    _, again = run()
+    assert again["loss"] == hist["loss"]  # seeded: bit-for-bit the same run
+
+
+def test_train_rejects_a_foreign_optimizer_and_bad_steps():
+    xs, ys = first_step_task(8, 2)
+    model = tr.init_classifier("rnn", 2, 2)
+    with pytest.raises(ValueError, match=r"optimizer: was built for other parameters"):
+        tr.train(tr.last_step_loss, model, xs, ys, steps=1, optimizer=tr.Adam({"w": np.zeros(1)}), progress=False)
+    with pytest.raises(ValueError, match=r"steps: expected a positive int, got 0"):
+        tr.train(tr.last_step_loss, model, xs, ys, steps=0, progress=False)
+
+
+# --------------------------------------------------------------------------
+# Measuring gradients over distance
+# --------------------------------------------------------------------------
+
+
+def test_gradient_by_distance_rnn_state_is_the_product_of_factors():
+    rng = np.random.default_rng(8)
+    cell = lt.RNNParams(np.array([[0.9]]), np.array([[0.7]]), np.array([0.1]))
+    xs = rng.standard_normal((12, 1))  # unbatched, one neuron
+    g = tr.gradient_by_distance(cell, xs, wrt="state")
+    hs, _ = lt.rnn(xs, None, cell)
+    factors = 0.9 * (1 - hs[:, 0] ** 2)  # dh_t/dh_{t-1}, t = 1..T
+    expected = [1.0] + [abs(np.prod(factors[len(xs) - k :])) for k in range(1, len(xs))]
+    np.testing.assert_allclose(g, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "rnn"])
+def test_gradient_by_distance_matches_finite_differences(kind):
+    rng = np.random.default_rng(9)
+    T, B, D, H = 5, 2, 2, 3
+    cell = lstm_params(rng, D, H, 0.8) if kind == "lstm" else rnn_params(rng, D, H, 0.8)
+    xs = rng.standard_normal((T, B, D))
+    run = lt.lstm if kind == "lstm" else lt.rnn
+
+    def last(xs_, state):
+        out = run(xs_, state, cell)[1]
+        return out[1] if kind == "lstm" else out  # C_T for the LSTM, h_T for the RNN
+
+    g_in = tr.gradient_by_distance(cell, xs, wrt="input")
+    g_state = tr.gradient_by_distance(cell, xs, wrt="state")
+    assert g_state[0] == pytest.approx(np.sqrt(H))  # d state / d state = identity
+    for k in (1, 3):
+        t = T - k  # differentiate with respect to step t (1-based)
+        # input: d(sum h_T)/dx_t, sample by sample
+        norms = []
+        for b in range(B):
+            x = xs[t - 1, b]
+            num = lt.numerical_gradient(lambda b=b: float(np.sum(run(xs, None, cell)[0][-1, b])), x)
+            norms.append(np.linalg.norm(num))
+        assert g_in[k] == pytest.approx(np.mean(norms), rel=1e-6)
+        # state: d(sum of last state)/d(state after step t)
+        if kind == "lstm":
+            _, (h_t, c_t) = lt.lstm(xs[:t], None, cell)
+            h_t, c_t = h_t.copy(), c_t.copy()
+            num = lt.numerical_gradient(lambda t=t, h_t=h_t, c_t=c_t: float(np.sum(last(xs[t:], (h_t, c_t)))), c_t)
+        else:
+            h_t = lt.rnn(xs[:t], None, cell)[1].copy()
+            num = lt.numerical_gradient(lambda t=t, h_t=h_t: float(np.sum(last(xs[t:], h_t))), h_t)
+        assert g_state[k] == pytest.approx(np.linalg.norm(num, axis=1).mean(), rel=1e-6)
+
+
+def test_gradient_by_distance_bad_arguments():
+    with pytest.raises(ValueError, match=r"wrt: expected 'input' or 'state'"):
+        tr.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 1)), wrt="weights")
+    with pytest.raises(TypeError, match=r"cell: expected LSTMParams or RNNParams, got dict"):
+        tr.gradient_by_distance({}, np.zeros((3, 1)))
