@@ -20,9 +20,12 @@ from matplotlib.patches import Circle, FancyBboxPatch
 
 __all__ = [
     "GATE_PARTS",
+    "plot_accuracy_vs_length",
     "plot_activation",
     "plot_gate_heatmap",
+    "plot_gradient_by_distance",
     "plot_influence",
+    "plot_loss",
     "plot_sequences",
     "plot_unrolled",
 ]
@@ -378,4 +381,161 @@ def plot_unrolled(
     ax.set_ylim(-1.5, top + 1.6 if outputs else top + 0.3)
     ax.set_aspect("equal")
     ax.axis("off")
+    return ax
+
+
+def plot_loss(
+    history: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    *,
+    key: str = "loss",
+    smooth: int = 20,
+    log: bool = False,
+    label: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Plot a per-step training curve (e.g. the loss of ``train.train``) and its moving average.
+
+    Parameters
+    ----------
+    history : mapping with a sequence of shape (steps,) under ``key``
+        The dict returned by ``lstm_tutorial.train.train``.
+    ax : Axes, optional
+    key : str, default "loss"
+        Which series to draw (``"grad_norm"`` shows gradient spikes).
+    smooth : int, default 20
+        Window of the moving average drawn over the raw, faint curve (1: raw only).
+    log : bool, default False
+        Logarithmic y axis.
+    label, title : str, optional
+
+    Returns
+    -------
+    Axes
+
+    Used in chapters 8 and 9.
+    """
+    if key not in history:
+        raise ValueError(f"history: has no series {key!r} (keys: {sorted(history)})")
+    v = np.asarray(history[key], dtype=float)
+    if v.ndim != 1 or v.size == 0:
+        raise ValueError(f"history[{key!r}]: expected shape (steps,) with steps >= 1, got {v.shape}")
+    if isinstance(smooth, bool) or not isinstance(smooth, int) or smooth < 1:
+        raise ValueError(f"smooth: expected a positive int, got {smooth!r}")
+    ax = _axes(ax)
+    steps = _steps(v.size)
+    line = ax.plot(steps, v, alpha=0.3 if smooth > 1 else 1.0, lw=1, label=None if smooth > 1 else label)[0]
+    if smooth > 1 and v.size >= smooth:
+        avg = np.convolve(v, np.ones(smooth) / smooth, mode="valid")  # (steps - smooth + 1,)
+        ax.plot(steps[smooth - 1 :], avg, color=line.get_color(), lw=2, label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("update")
+    ax.set_ylabel(key.replace("_", " ") if smooth == 1 else f"{key.replace('_', ' ')} ({smooth}-step average)")
+    ax.grid(True, alpha=0.3)
+    if label:
+        ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_accuracy_vs_length(
+    results: Mapping[str, Mapping[int, float]],
+    ax: Axes | None = None,
+    *,
+    chance: float | None = 0.5,
+    title: str | None = None,
+) -> Axes:
+    """Plot final accuracy against sequence length, one line per model.
+
+    Parameters
+    ----------
+    results : mapping of label -> mapping of T -> accuracy
+        E.g. ``{"RNN": {5: 1.0, 10: 0.98, ...}, "LSTM": {...}}``; accuracies in [0, 1].
+    ax : Axes, optional
+    chance : float or None, default 0.5
+        Draw the chance level as a dashed line (None: no line).
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        Logarithmic x axis (the lengths usually grow geometrically), labelled with the lengths.
+
+    Used in chapter 9.
+    """
+    if not results:
+        raise ValueError("results: expected at least one label -> {T: accuracy} entry, got none")
+    ax = _axes(ax)
+    lengths: set[int] = set()
+    markers = "osD^v<>"
+    for k, (label, by_T) in enumerate(results.items()):
+        if not by_T:
+            raise ValueError(f"results[{label!r}]: expected at least one T -> accuracy entry, got none")
+        Ts = sorted(by_T)
+        acc = np.array([by_T[T] for T in Ts], dtype=float)
+        if np.any((acc < 0) | (acc > 1)) or min(Ts) < 1:
+            raise ValueError(f"results[{label!r}]: expected lengths >= 1 and accuracies in [0, 1], got {dict(by_T)}")
+        ax.plot(Ts, acc, marker=markers[k % len(markers)], label=label)
+        lengths.update(Ts)
+    if chance is not None:
+        ax.axhline(chance, color="grey", ls="--", lw=1, label="chance")
+    ax.set_xscale("log")
+    ax.set_xticks(sorted(lengths))
+    ax.set_xticklabels([str(T) for T in sorted(lengths)])
+    ax.minorticks_off()
+    ax.set_ylim(0.0, 1.05)
+    ax.set_xlabel("sequence length $T$ (the bit must survive $T - 1$ steps)")
+    ax.set_ylabel("held-out accuracy")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_gradient_by_distance(
+    curves: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    *,
+    ylabel: str = r"gradient norm $|\partial h_T / \partial x_{T-k}|$",
+    log: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Plot gradient norms against the distance ``k = T - t`` they travelled back, one line per model.
+
+    Parameters
+    ----------
+    curves : mapping of label -> sequence of shape (T,)
+        Entry k is the norm after crossing k steps, e.g. from
+        ``lstm_tutorial.train.gradient_by_distance``.
+    ax : Axes, optional
+    ylabel : str
+    log : bool, default True
+        Logarithmic y axis: a geometric fade is a straight line.
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+
+    Used in chapters 8 and 9.
+    """
+    if not curves:
+        raise ValueError("curves: expected at least one label -> values entry, got none")
+    ax = _axes(ax)
+    for label, values in curves.items():
+        v = np.asarray(values, dtype=float)
+        if v.ndim != 1:
+            raise ValueError(f"curves[{label!r}]: expected shape (T,), got {v.shape}")
+        ax.plot(np.arange(v.size), v, marker="o", markersize=2, label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("distance $k = T - t$ (steps back from the last one)")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
     return ax
