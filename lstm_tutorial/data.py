@@ -65,3 +65,388 @@ def first_step_task(n: int, T: int, seed: int = 0, *, noise: float = 1.0) -> tup
     xs[0, :, 1] = 1.0  # ... flagged by the marker
     xs[1:, :, 0] = noise * rng.standard_normal((T - 1, n))  # distractors, marker 0
     return xs, labels
+
+
+# --------------------------------------------------------------------------
+# Human numbers (chapter 11): a tiny language for next-word prediction
+# --------------------------------------------------------------------------
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _check_int(name: str, v: object, low: int, high: int | None = None) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{name}: expected an int, got {type(v).__name__}")
+    if v < low or (high is not None and v > high):
+        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ValueError(f"{name}: expected an int {bound}, got {v}")
+    return int(v)
+
+
+def _below_thousand(n: int) -> list[str]:
+    words = []
+    if n >= 100:
+        words += [_ONES[n // 100], "hundred"]
+        n %= 100
+    if n >= 20:
+        words.append(_TENS[n // 10])
+        n %= 10
+    if n:
+        words.append(_ONES[n])
+    return words
+
+
+def number_to_words(n: int) -> str:
+    """Write a whole number from 1 to 999,999 in English words, as the human numbers data set does.
+
+    Lower case, words separated by single spaces, no "and" and no hyphens:
+    ``21 -> "twenty one"``, ``105 -> "one hundred five"``,
+    ``9999 -> "nine thousand nine hundred ninety nine"``. So a number is a
+    short sentence over a vocabulary of 29 words.
+
+    Parameters
+    ----------
+    n : int
+        From 1 to 999,999.
+
+    Returns
+    -------
+    str
+
+    Taught in chapter 11 (Applications).
+    """
+    n = _check_int("n", n, 1, 999_999)
+    words = []
+    if n >= 1000:
+        words += _below_thousand(n // 1000) + ["thousand"]
+    return " ".join(words + _below_thousand(n % 1000))
+
+
+def human_numbers(stop: int = 10_000, sep: str = ".") -> list[str]:
+    """The human numbers text as tokens: the numbers 1 to ``stop - 1`` in words, ``sep`` between two numbers.
+
+    ``["one", ".", "two", ".", "three", ..., "nine", "thousand", "nine", "hundred", "ninety", "nine"]``.
+    This is the data set that Howard and Gugger built for quick experiments
+    with language models (*Deep Learning for Coders with fastai and PyTorch*,
+    chapter 12), generated here by ``number_to_words`` instead of downloaded.
+    Their two files hold 1 to 7,999 and 8,001 to 9,999 (8,000 is missing),
+    63,095 tokens; with the default ``stop`` this gives every number from 1 to
+    9,999: 63,098 tokens.
+
+    Parameters
+    ----------
+    stop : int, default 10_000
+        One past the last number (from 2 to 1,000,000).
+    sep : str, default "."
+        The separator token between two numbers (not after the last one).
+
+    Returns
+    -------
+    list of str
+        The tokens, in order; deterministic.
+
+    Taught in chapter 11 (Applications).
+    """
+    stop = _check_int("stop", stop, 2, 1_000_000)
+    if not isinstance(sep, str) or not sep or " " in sep:
+        raise ValueError(f"sep: expected a non-empty string without spaces, got {sep!r}")
+    tokens: list[str] = []
+    for n in range(1, stop):
+        if tokens:
+            tokens.append(sep)
+        tokens += number_to_words(n).split(" ")
+    return tokens
+
+
+def human_numbers_vocab(tokens: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """The distinct tokens in order of first appearance (the token with id ``k`` is ``vocab[k]``).
+
+    For the default ``human_numbers()`` text this is 30 tokens, starting
+    ``["one", ".", "two", "three", ...]``: the 29 words and the separator,
+    numbered as in Howard and Gugger's chapter.
+
+    Parameters
+    ----------
+    tokens : list of str, optional
+        A token stream; default ``human_numbers()``.
+
+    Returns
+    -------
+    list of str
+
+    Taught in chapter 11 (Applications).
+    """
+    if tokens is None:
+        tokens = human_numbers()
+    return list(dict.fromkeys(tokens))
+
+
+def encode_tokens(tokens: list[str] | tuple[str, ...], vocab: list[str] | tuple[str, ...]) -> np.ndarray:
+    """Token strings to integer ids: ``ids[k] = vocab.index(tokens[k])``.
+
+    Parameters
+    ----------
+    tokens : list of str, length N
+    vocab : list of str
+        Distinct tokens, e.g. from ``human_numbers_vocab``.
+
+    Returns
+    -------
+    ndarray, shape (N,), int64
+
+    Raises
+    ------
+    ValueError
+        If a token is not in ``vocab`` (the message names it).
+
+    Taught in chapter 11 (Applications).
+    """
+    index = {w: k for k, w in enumerate(vocab)}
+    if len(index) != len(vocab):
+        raise ValueError(f"vocab: expected distinct tokens, got {len(vocab)} tokens of which {len(index)} distinct")
+    try:
+        return np.array([index[w] for w in tokens], dtype=np.int64)  # (N,)
+    except KeyError as err:
+        raise ValueError(f"tokens: {err.args[0]!r} is not in vocab ({len(vocab)} tokens)") from None
+
+
+def decode_tokens(ids: np.ndarray | list[int], vocab: list[str] | tuple[str, ...]) -> list[str]:
+    """Integer ids back to token strings (the inverse of ``encode_tokens``).
+
+    Parameters
+    ----------
+    ids : array-like of int, shape (N,)
+    vocab : list of str
+
+    Returns
+    -------
+    list of str, length N
+
+    Taught in chapter 11 (Applications).
+    """
+    a = np.asarray(ids)
+    if a.ndim != 1 or (a.size and not np.issubdtype(a.dtype, np.integer)):
+        raise ValueError(f"ids: expected a 1-D array of integers, got dtype {a.dtype} with shape {a.shape}")
+    if a.size and (a.min() < 0 or a.max() >= len(vocab)):
+        raise ValueError(f"ids: expected values in [0, {len(vocab) - 1}], got min {a.min()} and max {a.max()}")
+    return [vocab[k] for k in a.tolist()]
+
+
+def _check_ids(ids: object) -> np.ndarray:
+    a = np.asarray(ids)
+    if a.ndim != 1 or not np.issubdtype(a.dtype, np.integer):
+        raise ValueError(f"ids: expected a 1-D array of integer token ids, got dtype {a.dtype} with shape {a.shape}")
+    return a
+
+
+def split_stream(ids: np.ndarray, train_fraction: float = 0.8, seq_len: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Split a token stream into a training head and a validation tail, at a whole number of sequences.
+
+    The stream holds ``n = (len(ids) - 1) // seq_len`` sequences of ``seq_len``
+    tokens (with the next token of each as target). The first
+    ``int(train_fraction * n)`` sequences are for training, the rest for
+    validation, as in Howard and Gugger's chapter (there 80%). The two parts
+    share one token: the last target of the head is the first input of the tail.
+
+    Parameters
+    ----------
+    ids : ndarray, shape (N,), int
+    train_fraction : float, default 0.8
+        In (0, 1).
+    seq_len : int, default 16
+
+    Returns
+    -------
+    train_ids : ndarray, shape (cut + 1,)
+    valid_ids : ndarray, shape (N - cut,)
+        With ``cut = int(train_fraction * n) * seq_len``; views of ``ids``.
+
+    Taught in chapter 11 (Applications).
+    """
+    a = _check_ids(ids)
+    seq_len = _check_int("seq_len", seq_len, 1)
+    if not 0.0 < float(train_fraction) < 1.0:
+        raise ValueError(f"train_fraction: expected a number in (0, 1), got {train_fraction!r}")
+    n = (a.size - 1) // seq_len
+    cut = int(train_fraction * n) * seq_len
+    if cut == 0 or cut >= a.size - 1:
+        raise ValueError(f"ids: {a.size} tokens are too few to split into sequences of {seq_len} at {train_fraction}")
+    return a[: cut + 1], a[cut:]
+
+
+def language_model_batches(
+    ids: np.ndarray, seq_len: int = 16, batch_size: int = 64
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a token stream into time-major batches for next-token prediction, the state carried across batches.
+
+    The stream is cut into ``batch_size`` contiguous parts, one per column of
+    a batch, and each part into pieces of ``seq_len`` tokens; batch ``k``
+    holds the ``k``-th piece of every part. So column ``j`` of batch ``k + 1``
+    continues column ``j`` of batch ``k`` exactly where it stopped, and a
+    model can pass its final state on from one batch to the next (detached:
+    backpropagation through time stops at the batch boundary, the memory does
+    not). This is the layout of Howard and Gugger's ``group_chunks``. The
+    target of every input token is the token after it.
+
+    Parameters
+    ----------
+    ids : ndarray, shape (N,), int
+        The token stream.
+    seq_len : int, default 16
+        Steps per batch (T).
+    batch_size : int, default 64
+        Parallel streams (B).
+
+    Returns
+    -------
+    xs : ndarray, shape (n_batches, seq_len, batch_size), int64
+        ``xs[k]`` is one time-major batch ``(T, B)``.
+    ys : ndarray, shape (n_batches, seq_len, batch_size), int64
+        ``ys[k, t, j]`` is the token after ``xs[k, t, j]`` in the stream.
+        ``n_batches = ((N - 1) // seq_len) // batch_size``; the tokens that do
+        not fill a whole batch at the end are dropped.
+
+    Taught in chapter 11 (Applications).
+    """
+    a = _check_ids(ids).astype(np.int64, copy=False)
+    seq_len = _check_int("seq_len", seq_len, 1)
+    batch_size = _check_int("batch_size", batch_size, 1)
+    m = ((a.size - 1) // seq_len) // batch_size  # batches
+    if m == 0:
+        raise ValueError(
+            f"ids: {a.size} tokens are too few for one batch of {batch_size} sequences of {seq_len} "
+            f"(need at least {batch_size * seq_len + 1})"
+        )
+    n = batch_size * m * seq_len
+    # part j (of batch_size) is the stream's j-th contiguous slice of m * seq_len tokens
+    xs = a[:n].reshape(batch_size, m, seq_len).transpose(1, 2, 0)  # (m, T, B)
+    ys = a[1 : n + 1].reshape(batch_size, m, seq_len).transpose(1, 2, 0)  # (m, T, B)
+    return np.ascontiguousarray(xs), np.ascontiguousarray(ys)
+
+
+# --------------------------------------------------------------------------
+# A real time series (chapter 11): Mauna Loa CO2, shipped with the package
+# --------------------------------------------------------------------------
+
+CO2_FILE = "mauna_loa_co2_weekly.csv"
+
+
+def load_co2(freq: str = "monthly", *, fill: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Atmospheric CO2 at Mauna Loa, Hawaii, March 1958 to December 2001 (shipped, no download).
+
+    The file ``lstm_tutorial/datasets/mauna_loa_co2_weekly.csv`` holds 2,284
+    weekly averages (ppmv: parts per million by volume), 59 of them missing.
+    Missing weeks are filled by linear interpolation in time between their
+    neighbours (``fill=True``); ``freq="monthly"`` then averages the weeks of
+    each calendar month (526 months). The series rises by about 1.5 ppmv a
+    year and swings by about 6 ppmv over each year: a trend and a season.
+
+    Source: C. D. Keeling and T. P. Whorf (2004), *Atmospheric CO2
+    concentrations derived from flask air samples at sites in the SIO
+    network*, in *Trends: A Compendium of Data on Global Change*, Carbon
+    Dioxide Information Analysis Center, Oak Ridge National Laboratory, U.S.
+    Department of Energy. The file is ``statsmodels/datasets/co2/co2.csv``
+    of statsmodels 0.15.0, unchanged.
+
+    Licence: public domain, as stated by statsmodels' dataset module
+    (``COPYRIGHT = "This is public domain."``). See
+    ``lstm_tutorial/datasets/README.md``.
+
+    Parameters
+    ----------
+    freq : {"monthly", "weekly"}, default "monthly"
+    fill : bool, default True
+        Fill missing weeks by interpolation. With ``fill=False`` they stay
+        NaN (``freq="weekly"`` only: a monthly mean needs every week).
+
+    Returns
+    -------
+    dates : ndarray, shape (T,), datetime64[D]
+        The week's date (weekly, every 7 days) or the first day of the month
+        (monthly). T = 2284 weekly, 526 monthly.
+    co2 : ndarray, shape (T,), float64
+        CO2 concentration in ppmv.
+
+    Taught in chapter 11 (Applications).
+    """
+    from importlib import resources
+
+    if freq not in ("monthly", "weekly"):
+        raise ValueError(f"freq: expected 'monthly' or 'weekly', got {freq!r}")
+    if not fill and freq == "monthly":
+        raise ValueError("fill: monthly means need every week; use fill=True or freq='weekly'")
+    text = resources.files("lstm_tutorial").joinpath("datasets", CO2_FILE).read_text(encoding="utf-8")
+    rows = [line.split(",") for line in text.splitlines()[1:] if line.strip()]
+    dates = np.array([f"{d[:4]}-{d[4:6]}-{d[6:8]}" for d, _ in rows], dtype="datetime64[D]")  # (T,)
+    co2 = np.array([float(v) if v.strip() else np.nan for _, v in rows])  # (T,) NaN where missing
+    if fill:
+        days = dates.astype(np.int64)  # (T,) days since 1970
+        ok = ~np.isnan(co2)
+        co2 = np.interp(days, days[ok], co2[ok])  # (T,)
+    if freq == "weekly":
+        return dates, co2
+    months = dates.astype("datetime64[M]")  # (T,)
+    first, index = np.unique(months, return_inverse=True)  # (M,), (T,)
+    monthly = np.bincount(index, weights=co2) / np.bincount(index)  # (M,) mean of each month's weeks
+    return first.astype("datetime64[D]"), monthly
+
+
+def forecast_windows(series: np.ndarray, length: int, stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a series into overlapping windows for one-step-ahead forecasting at every step.
+
+    Window ``w`` starts at ``s = w * stride``; its inputs are
+    ``series[s], ..., series[s + length - 1]`` and its targets the values one
+    step later, ``series[s + 1], ..., series[s + length]``: a model with an
+    output neuron per step predicts the next value at every step.
+
+    Parameters
+    ----------
+    series : ndarray, shape (N,) or (N, D)
+        Float values, oldest first; a 1-D series gets one feature (D = 1).
+    length : int
+        Steps per window (T), at most ``N - 1``.
+    stride : int, default 1
+        Steps between the starts of two windows.
+
+    Returns
+    -------
+    inputs : ndarray, shape (T, W, D)
+        Time-major, ready for an LSTM: ``W = (N - T - 1) // stride + 1`` windows.
+    targets : ndarray, shape (T, W, D)
+        ``targets[t, w] = series[w * stride + t + 1]``.
+
+    Taught in chapter 11 (Applications).
+    """
+    s = np.asarray(series)
+    if s.ndim not in (1, 2) or not np.issubdtype(s.dtype, np.floating):
+        raise ValueError(f"series: expected a float array of shape (N,) or (N, D), got dtype {s.dtype} with shape {s.shape}")
+    if not np.all(np.isfinite(s)):
+        raise ValueError(f"series: contains NaN or infinity (shape {s.shape}); fill the gaps first")
+    if s.ndim == 1:
+        s = s[:, None]  # (N, 1)
+    N = s.shape[0]
+    if N < 2:
+        raise ValueError(f"series: expected at least 2 values, got shape {np.shape(series)}")
+    length = _check_int("length", length, 1, N - 1)
+    stride = _check_int("stride", stride, 1)
+    starts = np.arange(0, N - length, stride)  # (W,)
+    idx = starts[None, :] + np.arange(length)[:, None]  # (T, W)
+    return s[idx], s[idx + 1]  # (T, W, D), (T, W, D)
+
+
+__all__ += [
+    "CO2_FILE",
+    "decode_tokens",
+    "encode_tokens",
+    "forecast_windows",
+    "human_numbers",
+    "human_numbers_vocab",
+    "language_model_batches",
+    "load_co2",
+    "number_to_words",
+    "split_stream",
+]

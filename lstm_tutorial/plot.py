@@ -22,9 +22,11 @@ __all__ = [
     "GATE_PARTS",
     "plot_accuracy_vs_length",
     "plot_activation",
+    "plot_forecast",
     "plot_gate_heatmap",
     "plot_gradient_by_distance",
     "plot_influence",
+    "plot_learning_curves",
     "plot_loss",
     "plot_sequences",
     "plot_unrolled",
@@ -381,6 +383,109 @@ def plot_unrolled(
     ax.set_ylim(-1.5, top + 1.6 if outputs else top + 0.3)
     ax.set_aspect("equal")
     ax.axis("off")
+    return ax
+
+
+def plot_learning_curves(
+    curves: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    *,
+    ylabel: str = "validation accuracy",
+    references: Mapping[str, float] | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Plot a metric after every epoch, one line per model, with optional reference levels.
+
+    Parameters
+    ----------
+    curves : mapping of label -> sequence of shape (E,)
+        The metric after epochs 1..E (the lengths may differ).
+    ax : Axes, optional
+    ylabel : str
+    references : mapping of label -> float, optional
+        Horizontal dashed lines, e.g. a published result to compare with.
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+
+    Used in chapter 11.
+    """
+    if not curves:
+        raise ValueError("curves: expected at least one label -> values entry, got none")
+    ax = _axes(ax)
+    for label, values in curves.items():
+        v = np.asarray(values, dtype=float)
+        if v.ndim != 1 or v.size == 0:
+            raise ValueError(f"curves[{label!r}]: expected shape (E,) with E >= 1, got {v.shape}")
+        ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
+    for k, (label, level) in enumerate((references or {}).items()):
+        ax.axhline(float(level), color=f"C{k + len(curves)}", ls="--", lw=1, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_forecast(
+    t: Sequence[Any],
+    truth: Sequence[float],
+    forecasts: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    *,
+    ylabel: str = "value",
+    title: str | None = None,
+) -> Axes:
+    """Plot a series and forecasts of its held-out tail: the truth in black, each forecast in colour.
+
+    The forecasts cover the last M points of the series; the held-out part is
+    shaded and starts at the dotted line.
+
+    Parameters
+    ----------
+    t : sequence of shape (N,)
+        The time axis: numbers or ``datetime64`` dates.
+    truth : sequence of shape (N,)
+        The observed values (the history and the held-out tail).
+    forecasts : mapping of label -> sequence of shape (M,)
+        Forecasts of ``truth[-M:]``, all with the same M, 1 <= M <= N.
+    ax : Axes, optional
+    ylabel, title : str, optional
+
+    Returns
+    -------
+    Axes
+
+    Used in chapter 11.
+    """
+    t = np.asarray(t)
+    y = np.asarray(truth, dtype=float)
+    if t.ndim != 1 or y.shape != t.shape:
+        raise ValueError(f"truth: expected shape (N,) like t {t.shape}, got {y.shape}")
+    if not forecasts:
+        raise ValueError("forecasts: expected at least one label -> values entry, got none")
+    sizes = {label: np.shape(v) for label, v in forecasts.items()}
+    M = next(iter(sizes.values()))[0] if len(next(iter(sizes.values()))) == 1 else 0
+    for label, shape in sizes.items():
+        if shape != (M,) or not 1 <= M <= y.size:
+            raise ValueError(f"forecasts[{label!r}]: expected shape (M,) with one M in [1, {y.size}] for all, got {sizes}")
+    ax = _axes(ax, (8.0, 3.6))
+    tail = t[-M:]
+    ax.axvspan(tail[0], tail[-1], color="grey", alpha=0.12, lw=0, label="held out")
+    ax.axvline(tail[0], color="grey", ls=":", lw=1)
+    ax.plot(t, y, color="black", lw=1.2, label="truth")
+    for k, (label, values) in enumerate(forecasts.items()):
+        ax.plot(tail, np.asarray(values, dtype=float), color=f"C{k}", lw=1.2, marker=".", markersize=4, label=label)
+    ax.set_xlabel("time")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
     return ax
 
 
