@@ -832,17 +832,22 @@ def lstm_backward(
         f, i, o, g = g_t[:, :H], g_t[:, H : 2 * H], g_t[:, 2 * H : 3 * H], g_t[:, 3 * H :]
         c_prev = C[t - 1] if t > 0 else c0  # (B, H)
         np.add(dH[t], dh_next, out=dh)  # dL/dh_t
+        # BPTT 1/6 (chapter 8): output part, h_t = o_t * tanh(C_t)
         np.multiply(dh, TC[t], out=dz[:, 2 * H : 3 * H])  # do_t
+        # BPTT 2/6: into the memory C_t, from h_t and from step t+1
         # dC_t = dC_{t+1} * f_{t+1} (already in dc_next) + dh_t * o_t * (1 - tanh(C_t)^2)
         np.multiply(TC[t], TC[t], out=dc)
         np.subtract(1.0, dc, out=dc)
         dc *= o
         dc *= dh
         dc += dc_next
+        # BPTT 3/6: forget and input parts, C_t = f_t * C_{t-1} + i_t * C~_t
         np.multiply(dc, c_prev, out=dz[:, :H])  # df_t
         np.multiply(dc, g, out=dz[:, H : 2 * H])  # di_t
         np.multiply(dc, i, out=dz[:, 3 * H :])  # dC~_t
+        # BPTT 4/6: back to the previous memory C_{t-1}
         dc_next = dc * f  # the memory path
+        # BPTT 5/6: through the activations to the pre-activations z
         # Through the activations: sigmoid' = s (1 - s), tanh' = 1 - g^2.
         s, ds = g_t[:, : 3 * H], tmp[:, : 3 * H]
         np.subtract(1.0, s, out=ds)
@@ -852,6 +857,7 @@ def lstm_backward(
         np.multiply(g, g, out=dg)
         np.subtract(1.0, dg, out=dg)
         dz[:, 3 * H :] *= dg
+        # BPTT 6/6: back to the previous hidden state h_{t-1}, through every gate
         dh_next = dz @ Wh  # (B, H)
     # Weight gradients: one matrix product each over all steps and samples.
     Zf = dZ.reshape(T * B, 4 * H)  # (T*B, 4H)
