@@ -403,3 +403,21 @@ def test_gradient_by_distance_bad_arguments():
         tr.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 1)), wrt="weights")
     with pytest.raises(TypeError, match=r"cell: expected LSTMParams or RNNParams, got dict"):
         tr.gradient_by_distance({}, np.zeros((3, 1)))
+
+
+def test_train_limits_blas_threads_only_inside_the_loop_and_gives_the_same_numbers():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    xs, ys = first_step_task(64, 4, seed=0)
+    seen = []
+
+    def loss_and_grad(model, xb, yb):
+        seen.append({d["user_api"]: d["num_threads"] for d in threadpoolctl.threadpool_info()}.get("blas"))
+        return tr.last_step_loss(model, xb, yb)
+
+    before = [d["num_threads"] for d in threadpoolctl.threadpool_info()]
+    a = tr.train(loss_and_grad, tr.init_classifier("lstm", 2, 3), xs, ys, steps=5, progress=False)
+    assert set(seen) == {1}
+    assert [d["num_threads"] for d in threadpoolctl.threadpool_info()] == before  # restored
+    b = tr.train(tr.last_step_loss, tr.init_classifier("lstm", 2, 3), xs, ys, steps=5, progress=False,
+                 blas_threads=None)
+    assert a["loss"] == b["loss"]
