@@ -1,6 +1,7 @@
 # Two commands for a fresh machine (see README.md):
 #   make book   set up .venv, build the HTML book into _build/html
-#   make test   set up .venv, run every check (lint, unit tests, notebooks, strict build)
+#   make test   set up .venv, run every check (lint, unit tests, notebooks, strict build,
+#               and the browser tests of the built website)
 # A second run reuses .venv; it reinstalls only when requirements.txt or pyproject.toml change.
 
 PYTHON ?= python3
@@ -10,7 +11,17 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 NBVAL  := --nbval --nbval-current-env --nbval-cell-timeout=600 --nbval-sanitize-with book/nbval-sanitize.cfg
 
-.PHONY: book test lint unit notebooks pairing strict-build notebooks-execute clean
+.PHONY: book test lint unit notebooks pairing strict-build browser chromium node vendor test-site \
+	notebooks-execute clean
+
+# Browser tests run against a test build of the website whose MathJax, RequireJS and
+# ipywidgets manager come from npm (installed at test time into _build/vendor, never
+# committed), so they need no network; the published site keeps loading them from CDNs.
+VENDOR       := _build/vendor
+VENDOR_SITE  := $(VENDOR)/site
+TEST_SITE    := _build/test-site
+NPM_PACKAGES := mathjax@3.2.2 @jupyter-widgets/html-manager@1.0.6 requirejs@2.3.7
+APT_INSTALL  := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,15 +34,16 @@ book: $(STAMP)
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
 
-test: lint unit notebooks strict-build
+test: lint unit notebooks strict-build browser
 	@echo "All checks passed."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# Unit tests and the notebook pairing check (tests/test_notebooks.py).
+# Unit tests, packaging and the notebook pairing check (tests/test_notebooks.py);
+# the browser tests run in their own target.
 unit: $(STAMP)
-	$(BIN)/pytest -q -n 2 --dist loadfile tests
+	$(BIN)/pytest -q -n 2 --dist loadfile tests --ignore=tests/browser
 
 # nbval: re-run every .ipynb and compare with its stored outputs.
 notebooks: $(STAMP)
@@ -39,6 +51,40 @@ notebooks: $(STAMP)
 
 strict-build: $(STAMP)
 	$(JB)
+
+# Every page of the website in headless Chromium (tests/browser): no console errors or
+# failed requests, math rendered, images loaded with alt text, headings in order, the
+# kernel-free sliders compute what the package computes. Screenshots: _build/screenshots.
+browser: $(STAMP) chromium test-site
+	$(BIN)/pytest -q tests/browser
+
+# Debian's Chromium, driven by Playwright (never a downloaded browser). CI runs as root.
+chromium:
+	@command -v chromium >/dev/null || ($(APT_INSTALL) chromium)
+
+node:
+	@command -v npm >/dev/null || ($(APT_INSTALL) npm)
+
+# npm packages, fetched only when NPM_PACKAGES changes. `npm pack` downloads each package's
+# own tarball (checked against the registry's integrity hash) without its dependencies:
+# the three are prebuilt bundles. _build/vendor/site/_static/_vendor goes into the test site.
+vendor: node
+	@if [ "$$(cat $(VENDOR)/.installed 2>/dev/null)" != "$(NPM_PACKAGES)" ]; then \
+	  set -e; rm -rf $(VENDOR); mkdir -p $(VENDOR)/npm $(VENDOR_SITE)/_static/_vendor/requirejs; \
+	  echo "npm pack $(NPM_PACKAGES)"; \
+	  cd $(VENDOR)/npm; npm pack --silent $(NPM_PACKAGES) >/dev/null; \
+	  for t in *.tgz; do mkdir "$${t%.tgz}"; tar -xzf "$$t" -C "$${t%.tgz}"; done; cd $(CURDIR); \
+	  cp -r $(VENDOR)/npm/mathjax-*/package/es5 $(VENDOR_SITE)/_static/_vendor/mathjax; \
+	  cp $(VENDOR)/npm/requirejs-*/package/require.js $(VENDOR_SITE)/_static/_vendor/requirejs/; \
+	  cp -r $(VENDOR)/npm/jupyter-widgets-html-manager-*/package/dist $(VENDOR_SITE)/_static/_vendor/html-manager; \
+	  find $(VENDOR_SITE) -name '*.map' -delete; \
+	  echo "$(NPM_PACKAGES)" > $(VENDOR)/.installed; \
+	fi
+
+# The website as published, but with the vendored scripts (tests/browser/make_test_config.py).
+test-site: $(STAMP) vendor
+	$(BIN)/python tests/browser/make_test_config.py $(VENDOR_SITE) $(TEST_SITE)/_config.yml
+	$(BIN)/jupyter-book build . --config $(TEST_SITE)/_config.yml --path-output $(TEST_SITE) --all --keep-going -q
 
 # Regenerate every paired notebook from its MyST source and execute it
 # (run after editing a book/*.md; commit both files).

@@ -1,0 +1,283 @@
+"""Every page of the built website, in a real browser (headless Chromium, no network).
+
+The pages are discovered from the test build (`make test-site`), so a new chapter
+is tested as soon as it is in _toc.yml. For each page: it loads without console
+errors, uncaught exceptions or failed requests; its math is typeset by MathJax
+with no TeX error; every image loads and has a real text alternative (not a file
+name); headings go h1 > h2 > h3 without skipping a level; widgets saved in the
+notebook are rendered; nothing is wider than the window. A full-page screenshot
+of each page lands in _build/screenshots/ (test artefacts, for people to look at).
+
+On every page with kernel-free sliders (`lstm_tutorial.explorer`), each slider
+is moved to several values and the numbers the browser shows are compared with
+the package's own functions to 1e-6.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import SCREENSHOTS, TEST_SITE, PageLog
+
+from lstm_tutorial import numpy as lt
+from lstm_tutorial.diagram import cell_values_from_gates
+
+# Pages of the site: every HTML file except Sphinx's own folders (_static, _sources, ...).
+PAGES = sorted(
+    p.relative_to(TEST_SITE).as_posix()
+    for p in TEST_SITE.rglob("*.html")
+    if not p.relative_to(TEST_SITE).parts[0].startswith("_")
+) if TEST_SITE.is_dir() else []  # fmt: skip
+NO_SITE = pytest.param(None, marks=pytest.mark.skip(reason="no test site: run `make test-site`"))
+EXPLORER_PAGES = [p for p in PAGES if "data-var=" in (TEST_SITE / p).read_text(encoding="utf-8")]
+TOLERANCE = 1e-6
+FILE_NAME = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|gif|svg|webp)$|_images/", re.I)
+
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
+# Everything the checks need, read from the page once it has settled.
+REPORT_JS = """() => {
+  const text = (e) => (e.textContent || "").replace(/\\s+/g, " ").replace(/#$/, "").trim().slice(0, 80);
+  const visible = (e) => e.getClientRects().length > 0;
+  const article = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
+  const math = [...document.querySelectorAll(".math")];
+  return {
+    title: document.title,
+    math: math.length,
+    unrendered: math.filter((e) => !e.querySelector("mjx-container")).map(text),
+    tex_errors: [...document.querySelectorAll("mjx-merror")].map(
+      (e) => e.getAttribute("data-mjx-error") || text(e)),
+    images: [...document.images].map((img) => ({
+      src: img.getAttribute("src"), alt: img.getAttribute("alt"),
+      complete: img.complete, width: img.naturalWidth,
+      in_widget: !!img.closest(".widget-subarea")})),
+    headings: [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")].filter(visible).map(
+      (h) => [Number(h.tagName[1]), text(h)]),
+    code_cells: [...document.querySelectorAll(".cell_input div.highlight")].length,
+    code_cells_without_copy: [...document.querySelectorAll(".cell_input div.highlight")].filter(
+      (e) => !e.querySelector("button.copybtn")).length,
+    widgets: [...document.querySelectorAll('%(widget)s')].length,
+    widgets_unrendered: [...document.querySelectorAll('%(widget)s')].filter((s) => {
+      const prev = s.previousElementSibling;
+      return !(prev && prev.classList.contains("widget-subarea") && prev.children.length);
+    }).length,
+    scroll_width: document.documentElement.scrollWidth,
+    client_width: document.documentElement.clientWidth,
+  };
+}""" % {"widget": WIDGET_VIEW}  # noqa: UP031 (JavaScript braces)
+
+
+def screenshot_name(path: str) -> str:
+    return path.removesuffix(".html").replace("/", "__") + ".png"
+
+
+def settle(page: Any, url: str) -> None:
+    """Open ``url`` and wait until MathJax has typeset and saved widgets are drawn."""
+    page.goto(url, wait_until="load")
+    if page.locator(".math").count():
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
+        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    if page.locator(WIDGET_VIEW).count():
+        page.wait_for_function(
+            """(sel) => [...document.querySelectorAll(sel)].every((s) => {
+                 const prev = s.previousElementSibling;
+                 return prev && prev.classList.contains("widget-subarea") && prev.children.length;
+               })""",
+            arg=WIDGET_VIEW,
+            timeout=20_000,
+        )
+    page.wait_for_load_state("networkidle")
+
+
+def heading_problems(headings: list[list[Any]]) -> list[str]:
+    problems = []
+    levels = [level for level, _ in headings]
+    if levels.count(1) != 1:
+        problems.append(f"expected exactly one h1, found {levels.count(1)}: {[t for lv, t in headings if lv == 1]}")
+    if levels and levels[0] != 1:
+        problems.append(f"first heading is h{levels[0]} ({headings[0][1]!r}), not h1")
+    for (a, _), (b, text) in zip(headings, headings[1:]):
+        if b > a + 1:
+            problems.append(f"h{a} followed by h{b} ({text!r}): a level is skipped")
+    return problems
+
+
+def image_problems(images: list[dict[str, Any]]) -> list[str]:
+    """Every image loads and has a text alternative that is not its file name.
+
+    Exception: the figures inside a saved ipywidgets output, which the widget
+    manager draws without alt text (nothing in the notebook can set it); the
+    chapters show the same figure, with alt text, in the cell before the widget.
+    """
+    problems = []
+    for img in images:
+        src = img["src"] if len(img["src"] or "") < 100 else img["src"][:60] + "..."
+        if not img["complete"] or img["width"] == 0:
+            problems.append(f"image does not load: {src}")
+        if img["in_widget"]:
+            continue
+        alt = (img["alt"] or "").strip()
+        if not alt:
+            problems.append(f"image without alt text: {src}")
+        elif FILE_NAME.search(alt):
+            problems.append(f"image whose alt text is a file name ({alt[:60]!r}): {src}")
+    return problems
+
+
+@pytest.mark.parametrize("path", PAGES or [NO_SITE])
+def test_page(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
+    settle(page, site_url + path)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / screenshot_name(path), full_page=True)
+    report = page.evaluate(REPORT_JS)
+
+    problems = list(page_log.problems())
+    problems += [f"math not typeset: {t!r}" for t in report["unrendered"]]
+    problems += [f"TeX error: {t!r}" for t in report["tex_errors"]]
+    problems += image_problems(report["images"])
+    problems += heading_problems(report["headings"])
+    if report["widgets_unrendered"]:
+        problems.append(f"{report['widgets_unrendered']} of {report['widgets']} saved widgets not rendered")
+    if report["code_cells_without_copy"]:
+        problems.append(f"{report['code_cells_without_copy']} of {report['code_cells']} code cells have no copy button")
+    if report["scroll_width"] > report["client_width"] + 1:
+        problems.append(f"page is wider than the window: {report['scroll_width']} > {report['client_width']} px")
+    assert not problems, f"{path} ({report['title']}):\n  " + "\n  ".join(problems)
+
+
+NOTEBOOK_PAGES = [p for p in PAGES if (TEST_SITE / "_sources" / p).with_suffix(".ipynb").is_file()]
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PAGES or [NO_SITE])
+def test_launch_buttons_open_the_paired_notebook(path: str) -> None:
+    """Binder and Colab links on every notebook page, pointing at that page's .ipynb in the repository."""
+    html = (TEST_SITE / path).read_text(encoding="utf-8")
+    notebook = path.removesuffix(".html") + ".ipynb"
+    binder = re.findall(r'href="(https://mybinder\.org/v2/gh/[^"]+)"', html)
+    colab = re.findall(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', html)
+    assert binder and all(u.endswith("/" + notebook) for u in binder), f"Binder links on {path}: {binder}"
+    assert colab and all(u.endswith("/" + notebook) for u in colab), f"Colab links on {path}: {colab}"
+
+
+def test_pages_were_found(test_site: Path) -> None:
+    """The site has the pages of the table of contents (guards against testing an empty folder)."""
+    assert "index.html" in PAGES or "book/intro.html" in PAGES, PAGES
+    assert any(re.match(r"book/\d\d-", p) for p in PAGES), f"no chapter pages in {test_site}: {PAGES}"
+
+
+# ---------------------------------------------------------------------------
+# Kernel-free sliders (lstm_tutorial.explorer)
+# ---------------------------------------------------------------------------
+
+STATE_JS = """(root) => ({
+  kind: root.getAttribute("data-lstm-explorer"),
+  fixed: JSON.parse(root.getAttribute("data-values") || "{}"),
+  inputs: [...root.querySelectorAll("input[data-var]")].map((e) => ({
+    var: e.getAttribute("data-var"), value: parseFloat(e.value),
+    min: parseFloat(e.min), max: parseFloat(e.max), step: parseFloat(e.step) || 0.01})),
+  outputs: [...root.querySelectorAll("[data-out]")].map((e) => ({
+    key: e.getAttribute("data-out"), value: parseFloat(e.getAttribute("data-value")),
+    text: e.textContent, digits: e.getAttribute("data-digits")})),
+  diagram: [...root.querySelectorAll("[data-diagram-value]")].map((e) => ({
+    key: e.getAttribute("data-diagram-value"), value: parseFloat(e.getAttribute("data-value"))})),
+})"""
+
+
+def expected_outputs(kind: str, values: dict[str, float]) -> dict[str, float]:
+    """What the package computes for the values the sliders show."""
+    if kind == "cell":
+        v = cell_values_from_gates(**{k: values[k] for k in ("c_prev", "f", "i", "c_tilde", "o")})
+        return {"c": v["c"], "h": v["h"]}
+    if kind == "gate":
+        s = float(lt.sigmoid(np.float64(values["z"])))
+        return {"sigmoid": s, "percent": 100 * s}
+    raise AssertionError(f"unknown explorer kind {kind!r}: teach tests/browser/test_site.py its formulas")
+
+
+def slider_targets(lo: float, hi: float, step: float) -> list[float]:
+    """Ends, middle and two uneven points of a slider, on its step grid."""
+    n = round((hi - lo) / step)
+    return sorted({lo + step * round(n * q) for q in (0.0, 0.13, 0.5, 0.77, 1.0)})
+
+
+def number_shown(text: str) -> float:
+    return float(text.strip().strip("()").replace("\u2212", "-"))
+
+
+def check_state(state: dict[str, Any], where: str) -> list[str]:
+    values = {**state["fixed"], **{i["var"]: i["value"] for i in state["inputs"]}}
+    expected = expected_outputs(state["kind"], values)
+    problems = []
+    shown = {o["key"]: o for o in state["outputs"]}
+    for key in expected.keys() & {"c", "h", "sigmoid"}:
+        if key not in shown:
+            problems.append(f"{where}: no data-out={key!r}")
+    for o in state["outputs"]:
+        if o["key"] not in expected:
+            continue
+        want = expected[o["key"]]
+        if not abs(o["value"] - want) <= TOLERANCE:
+            problems.append(f"{where}: data-out {o['key']} = {o['value']!r}, package gives {want!r}")
+        if o["digits"] is not None:
+            half_unit = 0.5 * 10 ** -int(o["digits"]) + 1e-12
+            if not abs(number_shown(o["text"]) - want) <= half_unit:
+                problems.append(f"{where}: {o['key']} displayed as {o['text']!r}, package gives {want!r}")
+    for d in state["diagram"]:
+        if d["key"] in expected and not abs(d["value"] - expected[d["key"]]) <= TOLERANCE:
+            problems.append(f"{where}: diagram {d['key']} = {d['value']!r}, package gives {expected[d['key']]!r}")
+    return problems
+
+
+@pytest.mark.parametrize(
+    "path", EXPLORER_PAGES or [pytest.param(None, marks=pytest.mark.skip(reason="no page has explorer sliders"))]
+)
+def test_explorer_sliders_match_the_package(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
+    settle(page, site_url + path)
+    roots = page.locator("[data-lstm-explorer]")
+    assert roots.count(), f"{path} has input[data-var] but no [data-lstm-explorer] root"
+    stray = page.evaluate(
+        "() => [...document.querySelectorAll('input[data-var]')].filter((e) => !e.closest('[data-lstm-explorer]')).length"
+    )
+    assert stray == 0, f"{path}: {stray} slider(s) outside an explorer root"
+    problems, moves = [], 0
+    for r in range(roots.count()):
+        root = roots.nth(r)
+        start = root.evaluate(STATE_JS)
+        problems += check_state(start, f"{path} explorer {r} ({start['kind']}) as loaded")
+        for spec in start["inputs"]:
+            slider = root.locator(f'input[data-var="{spec["var"]}"]')
+            for target in slider_targets(spec["min"], spec["max"], spec["step"]):
+                slider.fill(repr(round(target, 10)))
+                state = root.evaluate(STATE_JS)
+                moved = next(i["value"] for i in state["inputs"] if i["var"] == spec["var"])
+                assert math.isclose(moved, target, abs_tol=1e-9), f"slider {spec['var']} did not move to {target}"
+                problems += check_state(state, f"{path} explorer {r}, {spec['var']} = {moved:g}")
+                moves += 1
+    assert moves, f"{path}: no slider was moved"
+    problems += page_log.problems()
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_explorer_state_check_catches_a_wrong_value() -> None:
+    """The comparison above can fail: a value off by 1e-5 is reported."""
+    fixed = {"c_prev": 0.5, "f": 0.9, "i": 0.2, "c_tilde": -0.3, "o": 0.7}
+    good = cell_values_from_gates(**fixed)
+    state = {
+        "kind": "cell",
+        "fixed": fixed,
+        "inputs": [],
+        "outputs": [
+            {"key": "c", "value": good["c"], "text": f"{good['c']:.4f}", "digits": "4"},
+            {"key": "h", "value": good["h"] + 1e-5, "text": f"{good['h']:.4f}", "digits": "4"},
+        ],
+        "diagram": [],
+    }
+    problems = check_state(state, "test")
+    assert len(problems) == 1 and "data-out h" in problems[0], problems
+    assert json.dumps(expected_outputs("gate", {"z": 0.0})) == json.dumps({"sigmoid": 0.5, "percent": 50.0})
