@@ -6,7 +6,10 @@ text there, so napoleon would render that sentence as one more returned value or
 exception. This hook, run before napoleon, moves prose that follows a field
 section up to the end of the description, and turns section titles napoleon
 does not know ("What is here", "What it leaves out" in module docstrings) into
-rubrics, so they do not become headings of the page. It also skips the
+rubrics, so they do not become headings of the page. A module constant's
+``#:`` comment that contains a colon ("Sliders shown by default: what each part
+reads") would be split by napoleon into a type and a description; it is kept
+whole. It also skips the
 "Alias for field number N" entries of NamedTuple fields (their docstring lists them).
 
 Nothing here changes the package; it only shapes what the API page shows.
@@ -91,6 +94,9 @@ def tidy_docstring(lines: list[str]) -> list[str]:
 
 def _process_docstring(app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
     lines[:] = tidy_docstring(lines)
+    if what in ("data", "attribute") and lines and re.search(r"(?<!:):(?!:)", lines[0]):
+        # napoleon reads "type: description" on an attribute's first line; an empty type keeps it whole
+        lines[0] = ": " + lines[0]
 
 
 def _skip_member(app: Any, what: str, name: str, obj: Any, skip: bool, options: Any) -> bool | None:

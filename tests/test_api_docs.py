@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
-from lstm_api import tidy_docstring  # noqa: E402
+from lstm_api import _process_docstring, tidy_docstring  # noqa: E402
 
 
 def _package_modules() -> set[str]:
@@ -112,3 +112,12 @@ def test_entries_and_free_text_sections_are_left_alone() -> None:
 def test_unknown_section_titles_become_rubrics() -> None:
     out = tidy_docstring(["Module.", "", "What is here", "------------", "* a function"])
     assert out == ["Module.", "", ".. rubric:: What is here", "", "* a function"]
+
+
+def test_a_constant_comment_with_a_colon_stays_whole() -> None:
+    lines = ["Sliders shown by default for each part: what that part reads."]
+    _process_docstring(None, "data", "m.X", None, None, lines)
+    assert lines == [": Sliders shown by default for each part: what that part reads."]
+    lines = ["Allowed values of ``highlight``."]
+    _process_docstring(None, "data", "m.Y", None, None, lines)
+    assert lines == ["Allowed values of ``highlight``."]
