@@ -25,11 +25,12 @@ unbatched, ``(T, D)``; one step is ``(B, D)`` or ``(D,)``. Outputs keep the
 caller's batching. Results take the dtype of the inputs (float32 stays float32;
 mixing float32 and float64 computes in float64).
 
-Speed (see ``benchmarks/``): the sequence functions stack the four gates into
-one ``(4H, H + D)`` matrix, project the inputs of all steps with one matrix
-product, do one matrix product per step, and write into preallocated arrays.
-The single-step functions (``forget_gate`` ... ``lstm_cell``) are the readable
-version the chapters teach; the tests check that both agree.
+Speed (``benchmarks/bench_lstm.py`` measures it): the sequence functions
+stack the four gates into one ``(4H, H + D)`` matrix, project the inputs of all
+steps with one matrix product, do one matrix product and one tanh over all four
+gates per step, and write into preallocated arrays. The single-step functions
+(``forget_gate`` ... ``lstm_cell``) are the readable version the chapters
+teach; the tests check that both agree.
 """
 
 from __future__ import annotations
@@ -118,14 +119,6 @@ def tanh(z: Any) -> Array:
     Taught in chapter 1.
     """
     return np.tanh(_as_float("z", z))
-
-
-def _sigmoid_(z: Array) -> None:
-    """In-place sigmoid on a float array (the fused loops' version of ``sigmoid``)."""
-    z *= 0.5
-    np.tanh(z, out=z)
-    z += 1.0
-    z *= 0.5
 
 
 # --------------------------------------------------------------------------
@@ -711,11 +704,15 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     X = _batched(xs, b).astype(dtype, copy=False)  # (T, B, D)
     B = X.shape[1]
     Wh, Wx, bias = _fused(params, dtype)
-    WhT = np.ascontiguousarray(Wh.T)  # (H, 4H)
+    # subtle: sigmoid(z) = (1 + tanh(z / 2)) / 2. Halving the rows of f, i, o in
+    # W and b here (exact: a power of two) lets one tanh per step cover all four
+    # gates; the results are bit for bit those of sigmoid(z).
+    half = np.where(np.arange(4 * H) < 3 * H, 0.5, 1.0).astype(dtype)  # (4H,)
+    WhT = np.ascontiguousarray(Wh.T) * half  # (H, 4H)
 
     gates = np.empty((T, B, 4 * H), dtype)  # pre-activations, then activations in place
-    np.matmul(X.reshape(T * B, D), np.ascontiguousarray(Wx.T), out=gates.reshape(T * B, 4 * H))
-    gates += bias
+    np.matmul(X.reshape(T * B, D), np.ascontiguousarray(Wx.T) * half, out=gates.reshape(T * B, 4 * H))
+    gates += bias * half
     C = np.empty((T, B, H), dtype)  # C_t
     TC = np.empty((T, B, H), dtype)  # tanh(C_t)
     Hs = np.empty((T, B, H), dtype)  # h_t
@@ -724,18 +721,20 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     h = _batched(h0, b).astype(dtype, copy=False)  # (B, H)
     c = _batched(c0, b).astype(dtype, copy=False)  # (B, H)
     for t in range(T):
-        z = gates[t]  # (B, 4H)
+        z, c_t, tanh_c_t, h_t = gates[t], C[t], TC[t], Hs[t]  # (B, 4H), (B, H) x 3
         np.matmul(h, WhT, out=tmp)
-        z += tmp
-        _sigmoid_(z[:, : 3 * H])  # f, i, o
-        np.tanh(z[:, 3 * H :], out=z[:, 3 * H :])  # c_tilde
-        f, i, o, g = z[:, :H], z[:, H : 2 * H], z[:, 2 * H : 3 * H], z[:, 3 * H :]
-        np.multiply(f, c, out=C[t])  # forget part: f_t * C_{t-1}
+        z += tmp  # the four pre-activations (the rows of f, i, o were halved above)
+        np.tanh(z, out=z)  # C~_t, and tanh(z / 2) for f, i, o
+        s = z[:, : 3 * H]
+        s *= 0.5
+        s += 0.5  # f_t, i_t, o_t: sigmoid(z) = (1 + tanh(z / 2)) / 2
+        f, i, o, g = z[:, :H], z[:, H : 2 * H], z[:, 2 * H : 3 * H], z[:, 3 * H :]  # g is C~_t
+        np.multiply(f, c, out=c_t)  # forget part: f_t * C_{t-1}
         np.multiply(i, g, out=ig)  # input part:  i_t * C~_t
-        C[t] += ig
-        np.tanh(C[t], out=TC[t])
-        np.multiply(o, TC[t], out=Hs[t])  # output part: o_t * tanh(C_t)
-        h, c = Hs[t], C[t]
+        c_t += ig
+        np.tanh(c_t, out=tanh_c_t)
+        np.multiply(o, tanh_c_t, out=h_t)  # output part: o_t * tanh(C_t)
+        h, c = h_t, c_t
 
     def user(a: Array) -> Array:  # back to the caller's batching (a view)
         return a if b else a[:, 0, :]
@@ -826,17 +825,17 @@ def lstm_backward(
     dZ = np.empty((T, B, 4 * H), dtype)  # gradient at each pre-activation, order f, i, o, c~
     dh = np.empty((B, H), dtype)
     dc = np.empty((B, H), dtype)
-    tmp = np.empty((B, 4 * H), dtype)
+    slope = np.empty((B, 4 * H), dtype)  # each gate's activation slope
     for t in range(T - 1, -1, -1):
-        g_t, dz = G[t], dZ[t]
+        g_t, dz, tanh_c_t = G[t], dZ[t], TC[t]  # (B, 4H), (B, 4H), (B, H)
         f, i, o, g = g_t[:, :H], g_t[:, H : 2 * H], g_t[:, 2 * H : 3 * H], g_t[:, 3 * H :]
         c_prev = C[t - 1] if t > 0 else c0  # (B, H)
         np.add(dH[t], dh_next, out=dh)  # dL/dh_t
         # BPTT 1/6 (chapter 8): output part, h_t = o_t * tanh(C_t)
-        np.multiply(dh, TC[t], out=dz[:, 2 * H : 3 * H])  # do_t
+        np.multiply(dh, tanh_c_t, out=dz[:, 2 * H : 3 * H])  # do_t
         # BPTT 2/6: into the memory C_t, from h_t and from step t+1
         # dC_t = dC_{t+1} * f_{t+1} (already in dc_next) + dh_t * o_t * (1 - tanh(C_t)^2)
-        np.multiply(TC[t], TC[t], out=dc)
+        np.multiply(tanh_c_t, tanh_c_t, out=dc)
         np.subtract(1.0, dc, out=dc)
         dc *= o
         dc *= dh
@@ -849,14 +848,12 @@ def lstm_backward(
         dc_next = dc * f  # the memory path
         # BPTT 5/6: through the activations to the pre-activations z
         # Through the activations: sigmoid' = s (1 - s), tanh' = 1 - g^2.
-        s, ds = g_t[:, : 3 * H], tmp[:, : 3 * H]
+        s, ds, dg = g_t[:, : 3 * H], slope[:, : 3 * H], slope[:, 3 * H :]
         np.subtract(1.0, s, out=ds)
         ds *= s
-        dz[:, : 3 * H] *= ds
-        dg = tmp[:, 3 * H :]
         np.multiply(g, g, out=dg)
         np.subtract(1.0, dg, out=dg)
-        dz[:, 3 * H :] *= dg
+        dz *= slope  # all four gates at once
         # BPTT 6/6: back to the previous hidden state h_{t-1}, through every gate
         dh_next = dz @ Wh  # (B, H)
     # Weight gradients: one matrix product each over all steps and samples.

@@ -25,7 +25,7 @@ No explicit backward pass (the NumPy backend has it), no multi-layer or
 bidirectional stacks, dropout, peepholes, projections or packed sequences:
 ``torch.nn.LSTM`` has all of them, and ``to_torch_lstm`` hands a reader over.
 No ``torch.compile``/TorchScript: the loop is plain Python, readable and
-fast enough (see ``benchmarks/bench_torch_backend.py``).
+fast enough (``benchmarks/bench_lstm.py`` times it against ``torch.nn.LSTM``).
 
 Shapes are time-major, as in ``torch.nn.LSTM``: a sequence is ``(T, B, D)`` or,
 unbatched, ``(T, D)``; one step is ``(B, D)`` or ``(D,)``. Outputs keep the

@@ -1,0 +1,480 @@
+"""How fast are the book's LSTMs? NumPy BPTT and the torch backend against torch.nn.LSTM.
+
+Times, in one run and on the CPU, one forward + backward pass of
+
+* ``numpy``: ``lstm_tutorial.numpy.lstm_forward`` + ``lstm_backward`` (the
+  explicit backpropagation through time of chapter 8);
+* ``torch``: ``lstm_tutorial.torch.lstm`` + ``.backward()`` (a Python loop over
+  time steps, differentiated by autograd);
+* ``nn.LSTM``: ``torch.nn.LSTM`` + ``.backward()`` (PyTorch's C++ loop; in
+  float32 on a CPU with oneDNN, one fused oneDNN LSTM kernel), holding the same
+  parameters (``to_torch_lstm``);
+
+at three sizes (``--sizes``) and in float32 and float64 (``--dtypes``). All
+three compute the same thing: the gradients of ``sum(hs * dhs)`` for a fixed
+random ``dhs``, with respect to the parameters and to the inputs (``dxs``),
+from a zero initial state; the script checks that they agree before timing
+them. ``--forward`` adds the forward pass alone (``torch.no_grad()`` for the
+torch ones).
+
+    python benchmarks/bench_lstm.py                    # everything, about 2 min on 2 quiet cores
+    python benchmarks/bench_lstm.py --quick            # a smoke run, about 20 s
+    python benchmarks/bench_lstm.py --sizes medium --dtypes float32 --repeat 30 --forward
+    python benchmarks/bench_lstm.py --markdown --json results.json
+
+How it times
+------------
+After ``--warmup`` untimed calls, each of ``--repeat`` rounds times every
+implementation once, in an order that rotates from round to round
+(interleaved), so a burst of load from another process hits all of them
+alike; each measurement starts after ``--gap`` seconds of idle, so the
+worker threads one library leaves spinning do not slow the next (on 2 cores
+that alone made nn.LSTM look 1.8x slower right after a NumPy call). A
+measurement runs the pass ``number`` times back to back, with ``number``
+chosen once so that it lasts at least ``--min-time`` (the small size takes
+about a millisecond). The table gives the minimum and the median time per
+pass, and ``vs nn`` = the median over rounds of (time / nn.LSTM's time in the
+same round): a paired ratio, steadier than a ratio of two medians on a busy
+machine. The garbage collector is off while a measurement runs (as in
+``timeit``).
+
+FLOPs counted
+-------------
+Only the matrix products, per time step, with ``B`` sequences, ``D`` inputs,
+``H`` hidden units and ``4H`` stacked gate rows:
+
+* forward: ``[h_{t-1}, x_t] (B, H+D) @ (H+D, 4H)``: ``2 B (H+D) 4H`` FLOPs;
+* backward: ``dz @ W_h`` and ``dz @ W_x`` (the gradients reaching
+  ``h_{t-1}`` and ``x_t``) plus ``dz^T [h_{t-1}, x_t]`` (the weight
+  gradient): twice the forward, ``4 B (H+D) 4H``;
+
+so a forward pass is ``8 T B H (H + D)`` FLOPs and forward + backward is
+``24 T B H (H + D)``. The elementwise work (the gates' sigmoid and tanh and
+the products, about 50 T B H operations with a transcendental counted as one)
+is left out: under 1% at the medium and large sizes, and at the small size
+the time is Python overhead per step anyway. GFLOP/s is that count over the
+median time; ``% peak`` compares it with the measured rate of one large
+square matrix product (``--gemm-n``) of the same library and dtype (NumPy's
+BLAS for ``numpy``, ``torch.mm`` for the other two): the practical ceiling of
+this machine, not a theoretical peak. A fused LSTM can pass 100% at large
+sizes, where its products run faster than the ``--gemm-n`` one.
+
+Needs numpy, torch and ``lstm_tutorial``; threadpoolctl, if installed, names
+the BLAS kernel NumPy runs and lets ``--threads`` limit it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from typing import Any
+
+import numpy as np
+import torch
+
+from lstm_tutorial import numpy as lnp
+from lstm_tutorial import torch as lto
+
+# name: (T, B, D, H)
+SIZES = {
+    "small": (50, 1, 1, 8),  # the book's scale: one input, a few hidden units, one sequence
+    "medium": (100, 64, 128, 256),
+    "large": (50, 128, 256, 512),
+}
+IMPLS = ("numpy", "torch", "nn.LSTM")
+DTYPES = {"float32": (np.float32, torch.float32), "float64": (np.float64, torch.float64)}
+# The goals set for this code (float32, paired median ratio to nn.LSTM, forward + backward).
+TARGETS = {
+    ("numpy", "small"): 2.0, ("numpy", "medium"): 1.0, ("numpy", "large"): 1.0,
+    ("torch", "medium"): 2.0, ("torch", "large"): 2.0,
+}
+
+
+def lstm_flops(T: int, B: int, D: int, H: int, backward: bool = True) -> int:
+    """Matrix-product FLOPs of an LSTM pass: ``8 T B H (H + D)`` forward, 3x that with backward."""
+    forward = T * 2 * B * (H + D) * 4 * H  # one [h, x] @ W^T per step
+    return 3 * forward if backward else forward  # backward = 2 x forward (input grads + weight grads)
+
+
+# --------------------------------------------------------------------------
+# The three implementations, on the same numbers
+# --------------------------------------------------------------------------
+
+
+def make_cases(
+    T: int, B: int, D: int, H: int, np_dtype: Any, t_dtype: torch.dtype
+) -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], Any]]]:
+    """Closures per implementation: ``(forward + backward, forward only)``.
+
+    The forward + backward closures return ``(dW_f, dxs)``, to check that
+    all three agree.
+    """
+    rng = np.random.default_rng(0)
+    xs = rng.standard_normal((T, B, D)).astype(np_dtype)  # (T, B, D)
+    dhs = rng.standard_normal((T, B, H)).astype(np_dtype)  # (T, B, H)
+    p_np = lnp.LSTMParams(*(a.astype(np_dtype) for a in lnp.init_lstm_params(D, H, seed=0)))
+
+    def numpy_fb() -> tuple[Any, Any]:
+        hs, _, cache = lnp.lstm_forward(xs, None, p_np)
+        grads, dxs, _ = lnp.lstm_backward(dhs, cache)
+        return grads.W_f, dxs
+
+    def numpy_f() -> None:
+        lnp.lstm_forward(xs, None, p_np)
+
+    xs_t = torch.from_numpy(xs).requires_grad_()  # (T, B, D)
+    dhs_t = torch.from_numpy(dhs)  # (T, B, H)
+    p_t = lto.LSTMParams(*(torch.from_numpy(a.copy()).requires_grad_() for a in p_np))
+
+    def torch_fb() -> tuple[Any, Any]:
+        for p in (*p_t, xs_t):
+            p.grad = None
+        hs, _ = lto.lstm(xs_t, None, p_t)
+        hs.backward(dhs_t)
+        return p_t.W_f.grad, xs_t.grad
+
+    def torch_f() -> None:
+        with torch.no_grad():
+            lto.lstm(xs_t, None, p_t)
+
+    module = lto.to_torch_lstm(p_np)  # same numbers in torch's layout, dtype of p_np
+    assert module.weight_ih_l0.dtype == t_dtype
+
+    def nn_fb() -> tuple[Any, Any]:
+        module.zero_grad(set_to_none=True)
+        xs_t.grad = None
+        hs, _ = module(xs_t)
+        hs.backward(dhs_t)
+        H_ = module.hidden_size  # torch's row blocks are i, f, g, o: the forget gate is block 1
+        dW_f = torch.cat([module.weight_hh_l0.grad[H_ : 2 * H_], module.weight_ih_l0.grad[H_ : 2 * H_]], 1)
+        return dW_f, xs_t.grad
+
+    def nn_f() -> None:
+        with torch.no_grad():
+            module(xs_t)
+
+    return (
+        {"numpy": numpy_fb, "torch": torch_fb, "nn.LSTM": nn_fb},
+        {"numpy": numpy_f, "torch": torch_f, "nn.LSTM": nn_f},
+    )
+
+
+def max_rel_diff(cases: dict[str, Callable[[], Any]]) -> float:
+    """Largest relative difference of ``dW_f`` or ``dxs`` between an implementation and nn.LSTM."""
+    ref = [np.asarray(a.detach()) for a in cases["nn.LSTM"]()]
+    worst = 0.0
+    for name in ("numpy", "torch"):
+        for a, r in zip(cases[name](), ref):
+            a = a.detach().numpy() if isinstance(a, torch.Tensor) else a
+            worst = max(worst, lnp.relative_error(a, r))
+    return worst
+
+
+# --------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------
+
+
+def call_time(fn: Callable[[], Any], number: int) -> float:
+    """Seconds per call of ``fn``, over ``number`` back-to-back calls, garbage collector off."""
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        return (time.perf_counter() - t0) / number
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def interleaved(
+    fns: dict[str, Callable[[], Any]], warmup: int, repeat: int, min_time: float, gap: float
+) -> dict[str, list[float]]:
+    """``repeat`` rounds; each round times every function once, in a rotating order.
+
+    subtle: BLAS and OpenMP worker threads spin for a while after a call before
+    they sleep. On 2 cores, NumPy's spinning OpenBLAS threads slowed the next
+    nn.LSTM call by 1.8x here; ``gap`` seconds of sleep before each
+    measurement let them settle, so each library is timed on a quiet machine.
+    """
+    names = list(fns)
+    numbers = {}
+    for name in names:
+        for _ in range(warmup):
+            fns[name]()
+        t = call_time(fns[name], 1)
+        numbers[name] = max(1, min(1000, int(np.ceil(min_time / max(t, 1e-7)))))
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(repeat):
+        k = r % len(names)
+        for name in names[k:] + names[:k]:
+            time.sleep(gap)
+            times[name].append(call_time(fns[name], numbers[name]))
+        gc.collect()
+    return times
+
+
+def gemm_rates(n: int, repeat: int, dtypes: list[str], gap: float) -> dict[str, dict[str, float]]:
+    """GFLOP/s of one ``(n, n) @ (n, n)`` product (median), per library and dtype: the ceiling."""
+    rng = np.random.default_rng(1)
+    rates: dict[str, dict[str, float]] = {"numpy": {}, "torch": {}}
+    for dt in dtypes:
+        a = rng.standard_normal((n, n)).astype(DTYPES[dt][0])  # (n, n)
+        b = rng.standard_normal((n, n)).astype(DTYPES[dt][0])  # (n, n)
+        ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+        fns = {
+            "numpy": partial(np.matmul, a, b, out=np.empty_like(a)),
+            "torch": partial(torch.mm, ta, tb, out=torch.empty_like(ta)),
+        }
+        times = interleaved(fns, warmup=2, repeat=repeat, min_time=0.05, gap=gap)
+        for lib, ts in times.items():
+            rates[lib][dt] = 2 * n**3 / statistics.median(ts) / 1e9
+    return rates
+
+
+# --------------------------------------------------------------------------
+# The machine
+# --------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def blas_info() -> str:
+    """NumPy's BLAS as threadpoolctl reports it (library, version, kernel, threads)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (install threadpoolctl to see it)"
+    libs = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    return "; ".join(
+        f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture', '?')} kernel, "
+        f"{i.get('num_threads')} threads)"
+        for i in libs
+    ) or "none found"
+
+
+def machine() -> dict[str, Any]:
+    cfg = torch.__config__.show()
+    torch_blas = "MKL" if "BLAS_INFO=mkl" in cfg else ("OpenBLAS" if "openblas" in cfg.lower() else "?")
+    if torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled:
+        torch_blas += " + oneDNN"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
+    env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "MKL_", "NVPL_"))}
+    return {
+        "cpu": cpu_model(),
+        "cores": cores,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "numpy_blas": blas_info(),
+        "torch_blas": torch_blas,
+        "blas_env": env,
+        "load_before": os.getloadavg()[0],
+    }
+
+
+# --------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    size: str
+    T: int
+    B: int
+    D: int
+    H: int
+    dtype: str
+    pass_: str  # "fwd+bwd" or "fwd"
+    impl: str
+    min_ms: float
+    median_ms: float
+    vs_nn: float  # median over rounds of time / nn.LSTM's time in the same round
+    gflops: float
+    pct_peak: float
+    max_rel_diff: float
+    times_ms: list[float] = field(repr=False, default_factory=list)
+
+
+def rows_for(
+    times: dict[str, list[float]], flops: int, peak: dict[str, dict[str, float]], **common: Any
+) -> list[Row]:
+    rows = []
+    for impl in IMPLS:
+        ts = times[impl]
+        med = statistics.median(ts)
+        rate = flops / med / 1e9
+        lib = "numpy" if impl == "numpy" else "torch"
+        rows.append(Row(
+            impl=impl, min_ms=1e3 * min(ts), median_ms=1e3 * med,
+            vs_nn=statistics.median(a / b for a, b in zip(ts, times["nn.LSTM"])),
+            gflops=rate, pct_peak=100 * rate / peak[lib][common["dtype"]],
+            times_ms=[1e3 * t for t in ts], **common,
+        ))
+    return rows
+
+
+def run(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, float]], list[Row]]:
+    info = machine()
+    peak = gemm_rates(args.gemm_n, max(3, args.repeat // 2), args.dtypes, args.gap)
+    rows = []
+    for size in args.sizes:
+        T, B, D, H = SIZES[size]
+        for dt in args.dtypes:
+            fwd_bwd, fwd = make_cases(T, B, D, H, *DTYPES[dt])
+            common = dict(size=size, T=T, B=B, D=D, H=H, dtype=dt, max_rel_diff=max_rel_diff(fwd_bwd))
+            times = interleaved(fwd_bwd, args.warmup, args.repeat, args.min_time, args.gap)
+            rows += rows_for(times, lstm_flops(T, B, D, H), peak, pass_="fwd+bwd", **common)
+            if args.forward:
+                times = interleaved(fwd, args.warmup, args.repeat, args.min_time, args.gap)
+                rows += rows_for(times, lstm_flops(T, B, D, H, backward=False), peak, pass_="fwd", **common)
+            if args.verbose:
+                print(f"  done {size} {dt}", file=sys.stderr, flush=True)
+    info["load_after"] = os.getloadavg()[0]
+    return info, peak, rows
+
+
+def header(info: dict[str, Any], peak: dict[str, dict[str, float]], args: argparse.Namespace) -> list[str]:
+    ceiling = ", ".join(f"{lib} {dt} {rate:.0f}" for lib, by_dt in peak.items() for dt, rate in by_dt.items())
+    env = " ".join(f"{k}={v}" for k, v in info["blas_env"].items()) or "none"
+    lines = [
+        f"CPU: {info['cpu']}, {info['cores']} cores; Python {info['python']}, "
+        f"NumPy {info['numpy']}, torch {info['torch']} ({info['torch_threads']} threads)",
+        f"NumPy BLAS: {info['numpy_blas']}; torch: {info['torch_blas']}; BLAS environment: {env}",
+        f"Matrix-product ceiling ({args.gemm_n}x{args.gemm_n}, GFLOP/s): {ceiling}",
+        f"{args.repeat} interleaved rounds after {args.warmup} warm-up calls, {args.gap:g} s gap; "
+        f"load average {info['load_before']:.2f} before, {info['load_after']:.2f} after",
+    ]
+    if max(info["load_before"], info["load_after"]) > 0.5 * info["cores"]:
+        lines.append("warning: other programs were busy on this machine; times are inflated and "
+                     "ratios less reliable than usual")
+    return lines
+
+
+NAMES = {"numpy": "NumPy (explicit BPTT)", "torch": "torch backend (autograd)", "nn.LSTM": "`torch.nn.LSTM`"}
+
+
+def text_table(rows: list[Row]) -> list[str]:
+    out = [
+        f"{'size':<7} {'T,B,D,H':<15} {'dtype':<8} {'pass':<8} {'impl':<8} {'min ms':>9} {'median ms':>10} "
+        f"{'vs nn':>7} {'GFLOP/s':>8} {'% peak':>7} {'max rel diff':>13}"
+    ]
+    for r in rows:
+        out.append(
+            f"{r.size:<7} {f'{r.T},{r.B},{r.D},{r.H}':<15} {r.dtype:<8} {r.pass_:<8} {r.impl:<8} "
+            f"{r.min_ms:9.3f} {r.median_ms:10.3f} {r.vs_nn:6.2f}x {r.gflops:8.2f} {r.pct_peak:6.1f}% "
+            f"{r.max_rel_diff:13.1e}"
+        )
+    return out
+
+
+def markdown_table(rows: list[Row]) -> list[str]:
+    passes = {r.pass_ for r in rows}
+    out = [
+        "| size (T, B, D, H) | dtype |" + (" pass |" if len(passes) > 1 else "")
+        + " implementation | median ms | min ms | vs `nn.LSTM` | GFLOP/s | % of matmul |",
+        "|---|---|" + ("---|" if len(passes) > 1 else "") + "---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r.size} ({r.T}, {r.B}, {r.D}, {r.H}) | {r.dtype} |" + (f" {r.pass_} |" if len(passes) > 1 else "")
+            + f" {NAMES[r.impl]} | {r.median_ms:.3g} | {r.min_ms:.3g} | {r.vs_nn:.2f}x | {r.gflops:.3g} | "
+            f"{r.pct_peak:.2g}% |"
+        )
+    return out
+
+
+def targets(rows: list[Row]) -> list[str]:
+    out = []
+    for r in rows:
+        goal = TARGETS.get((r.impl, r.size))
+        if r.dtype == "float32" and r.pass_ == "fwd+bwd" and goal is not None:
+            verdict = "met" if r.vs_nn <= goal else "MISSED"
+            out.append(f"{r.impl:<6} {r.size:<7} float32: {r.vs_nn:.2f}x nn.LSTM (goal <= {goal:.1f}x): {verdict}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--sizes", default=None, help="comma-separated, from: " + ", ".join(SIZES) + " (default: all)")
+    ap.add_argument("--dtypes", default=None, help="comma-separated: float32, float64 (default: both)")
+    ap.add_argument("--repeat", type=int, default=None, help="timed rounds (default 10; 3 with --quick)")
+    ap.add_argument("--warmup", type=int, default=2, help="untimed calls per implementation first (default 2)")
+    ap.add_argument("--min-time", type=float, default=0.02, help="seconds per measurement (small sizes repeat)")
+    ap.add_argument("--gap", type=float, default=0.1, help="seconds of idle before each measurement")
+    ap.add_argument("--gemm-n", type=int, default=1024, help="size of the square product for the ceiling")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="threads for torch and NumPy's BLAS (default: each library's choice)")
+    ap.add_argument("--forward", action="store_true", help="also time the forward pass alone")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: small and medium, float32, 3 rounds (unless --sizes/--dtypes/--repeat)")
+    ap.add_argument("--markdown", action="store_true", help="also print a GitHub-style markdown table")
+    ap.add_argument("--json", metavar="OUT", help="write machine, ceiling and every timing to this file")
+    ap.add_argument("--verbose", action="store_true", help="report progress on stderr")
+    args = ap.parse_args(argv)
+    args.sizes = args.sizes or ("small,medium" if args.quick else ",".join(SIZES))
+    args.dtypes = args.dtypes or ("float32" if args.quick else ",".join(DTYPES))
+    args.repeat = args.repeat or (3 if args.quick else 10)
+    if args.quick:
+        args.warmup = min(args.warmup, 1)
+    args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    args.dtypes = [s.strip() for s in args.dtypes.split(",") if s.strip()]
+    for s in args.sizes:
+        if s not in SIZES:
+            ap.error(f"--sizes: unknown size {s!r}; choose from {', '.join(SIZES)}")
+    for d in args.dtypes:
+        if d not in DTYPES:
+            ap.error(f"--dtypes: unknown dtype {d!r}; choose from {', '.join(DTYPES)}")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+        try:  # NumPy's BLAS too, so both libraries get the same number of cores
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(args.threads, user_api="blas")
+        except ImportError:
+            print("--threads: threadpoolctl is not installed, so NumPy's BLAS keeps its threads "
+                  "(set OPENBLAS_NUM_THREADS before starting Python instead)", file=sys.stderr)
+
+    info, peak, rows = run(args)
+    lines = header(info, peak, args) + [""] + text_table(rows)
+    goals = targets(rows)
+    if goals:
+        lines += ["", "Targets (float32, forward + backward, median of paired ratios):", *goals]
+    if args.markdown:
+        lines += ["", *markdown_table(rows)]
+    print("\n".join(lines))
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(
+                {"machine": info, "gemm_gflops": peak, "args": vars(args), "rows": [asdict(r) for r in rows]},
+                fh, indent=1,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
