@@ -611,6 +611,13 @@ def memory_comparison_widget(forget_bias: float = 5.0, T: int = 30) -> Any:
             {"LSTM, A": d["lstm_h_a"], "LSTM, B": d["lstm_h_b"], "RNN, A": d["rnn_h_a"], "RNN, B": d["rnn_h_b"]},
             ax=ax1, title=f"forget bias {forget_bias:.1f}: $f_t$ = {d['lstm_f'][0]:.3f}",
         )
+        # A blue and B orange in both networks; the RNN dashed and lighter
+        for line, colour, dashed in zip(ax1.get_lines(), ["tab:blue", "tab:orange"] * 2, [False, False, True, True]):
+            line.set_color(colour)
+            if dashed:
+                line.set_linestyle("--")
+                line.set_alpha(0.6)
+        ax1.legend(fontsize=8, ncols=2)
         plot.plot_influence(
             {"RNN": np.maximum(d["rnn_influence"], 1e-300), "LSTM": np.maximum(d["lstm_influence"], 1e-300)},
             ax=ax2, ylabel=r"$|\partial h_t/\partial x_1|$",
