@@ -6,9 +6,14 @@ Times, in one run and on the CPU, one forward + backward pass of
   explicit backpropagation through time of chapter 8);
 * ``torch``: ``lstm_tutorial.torch.lstm`` + ``.backward()`` (a Python loop over
   time steps, differentiated by autograd);
-* ``nn.LSTM``: ``torch.nn.LSTM`` + ``.backward()`` (PyTorch's C++ loop; in
-  float32 on a CPU with oneDNN, one fused oneDNN LSTM kernel), holding the same
-  parameters (``to_torch_lstm``);
+* ``nn.LSTM``: ``torch.nn.LSTM`` + ``.backward()``, holding the same
+  parameters (``to_torch_lstm``). In float32 on a CPU with oneDNN, PyTorch
+  hands the whole sequence to oneDNN's fused LSTM kernel; in float64 it runs
+  its generic C++ loop (a matrix product and a few fused elementwise kernels
+  per step);
+* ``nn-native`` (float32 only, ``--no-native`` leaves it out): the same
+  ``nn.LSTM`` with oneDNN switched off, i.e. that generic C++ loop in
+  float32: it tells what a compiled loop gains from what a fused kernel gains;
 
 at three sizes (``--sizes``) and in float32 and float64 (``--dtypes``). All
 three compute the same thing: the gradients of ``sum(hs * dhs)`` for a fixed
@@ -70,9 +75,11 @@ import gc
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -90,7 +97,7 @@ SIZES = {
     "medium": (100, 64, 128, 256),
     "large": (50, 128, 256, 512),
 }
-IMPLS = ("numpy", "torch", "nn.LSTM")
+IMPLS = ("numpy", "torch", "nn.LSTM", "nn-native")
 DTYPES = {"float32": (np.float32, torch.float32), "float64": (np.float64, torch.float64)}
 # The goals set for this code (float32, paired median ratio to nn.LSTM, forward + backward).
 TARGETS = {
@@ -111,12 +118,12 @@ def lstm_flops(T: int, B: int, D: int, H: int, backward: bool = True) -> int:
 
 
 def make_cases(
-    T: int, B: int, D: int, H: int, np_dtype: Any, t_dtype: torch.dtype
+    T: int, B: int, D: int, H: int, np_dtype: Any, t_dtype: torch.dtype, with_native: bool = True
 ) -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], Any]]]:
     """Closures per implementation: ``(forward + backward, forward only)``.
 
     The forward + backward closures return ``(dW_f, dxs)``, to check that
-    all three agree.
+    they all agree.
     """
     rng = np.random.default_rng(0)
     xs = rng.standard_normal((T, B, D)).astype(np_dtype)  # (T, B, D)
@@ -162,17 +169,28 @@ def make_cases(
         with torch.no_grad():
             module(xs_t)
 
-    return (
-        {"numpy": numpy_fb, "torch": torch_fb, "nn.LSTM": nn_fb},
-        {"numpy": numpy_f, "torch": torch_f, "nn.LSTM": nn_f},
-    )
+    fwd_bwd = {"numpy": numpy_fb, "torch": torch_fb, "nn.LSTM": nn_fb}
+    fwd = {"numpy": numpy_f, "torch": torch_f, "nn.LSTM": nn_f}
+    if with_native and t_dtype == torch.float32 and torch.backends.mkldnn.is_available():
+        # nn.LSTM with oneDNN switched off: PyTorch's generic C++ loop (one
+        # matrix product and a few elementwise kernels per step), the path
+        # float64 always takes. It tells the loop apart from the fused kernel.
+        def native(fn: Callable[[], Any]) -> Callable[[], Any]:
+            def run() -> Any:
+                with torch.backends.mkldnn.flags(enabled=False):
+                    return fn()
+
+            return run
+
+        fwd_bwd["nn-native"], fwd["nn-native"] = native(nn_fb), native(nn_f)
+    return fwd_bwd, fwd
 
 
 def max_rel_diff(cases: dict[str, Callable[[], Any]]) -> float:
     """Largest relative difference of ``dW_f`` or ``dxs`` between an implementation and nn.LSTM."""
     ref = [np.asarray(a.detach()) for a in cases["nn.LSTM"]()]
     worst = 0.0
-    for name in ("numpy", "torch"):
+    for name in (n for n in cases if n != "nn.LSTM"):
         for a, r in zip(cases[name](), ref):
             a = a.detach().numpy() if isinstance(a, torch.Tensor) else a
             worst = max(worst, lnp.relative_error(a, r))
@@ -226,7 +244,11 @@ def interleaved(
 
 
 def gemm_rates(n: int, repeat: int, dtypes: list[str], gap: float) -> dict[str, dict[str, float]]:
-    """GFLOP/s of one ``(n, n) @ (n, n)`` product (median), per library and dtype: the ceiling."""
+    """GFLOP/s of one ``(n, n) @ (n, n)`` product, per library and dtype: the ceiling.
+
+    From the fastest round, not the median: a ceiling is what the machine can
+    do, and on a shared machine the median moves with other people's load.
+    """
     rng = np.random.default_rng(1)
     rates: dict[str, dict[str, float]] = {"numpy": {}, "torch": {}}
     for dt in dtypes:
@@ -239,7 +261,7 @@ def gemm_rates(n: int, repeat: int, dtypes: list[str], gap: float) -> dict[str, 
         }
         times = interleaved(fns, warmup=2, repeat=repeat, min_time=0.05, gap=gap)
         for lib, ts in times.items():
-            rates[lib][dt] = 2 * n**3 / statistics.median(ts) / 1e9
+            rates[lib][dt] = 2 * n**3 / min(ts) / 1e9
     return rates
 
 
@@ -271,6 +293,23 @@ def blas_info() -> str:
         f"{i.get('num_threads')} threads)"
         for i in libs
     ) or "none found"
+
+
+def busy_seconds() -> tuple[float, float]:
+    """``(CPU seconds used by every process on the machine, by this one)`` so far; NaN where unknown.
+
+    The difference over a run tells how much other programs took from it
+    (the load average cannot: it counts this benchmark too).
+    """
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    try:
+        with open("/proc/stat") as fh:
+            fields = [int(v) for v in fh.readline().split()[1:]]
+        # user nice system idle iowait irq softirq steal ...: all but idle and iowait
+        busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        busy = float("nan")
+    return busy, mine.ru_utime + mine.ru_stime
 
 
 def machine() -> dict[str, Any]:
@@ -312,6 +351,7 @@ class Row:
     min_ms: float
     median_ms: float
     vs_nn: float  # median over rounds of time / nn.LSTM's time in the same round
+    vs_nn_min: float  # fastest time / nn.LSTM's fastest time
     gflops: float
     pct_peak: float
     max_rel_diff: float
@@ -322,7 +362,7 @@ def rows_for(
     times: dict[str, list[float]], flops: int, peak: dict[str, dict[str, float]], **common: Any
 ) -> list[Row]:
     rows = []
-    for impl in IMPLS:
+    for impl in (i for i in IMPLS if i in times):
         ts = times[impl]
         med = statistics.median(ts)
         rate = flops / med / 1e9
@@ -330,6 +370,7 @@ def rows_for(
         rows.append(Row(
             impl=impl, min_ms=1e3 * min(ts), median_ms=1e3 * med,
             vs_nn=statistics.median(a / b for a, b in zip(ts, times["nn.LSTM"])),
+            vs_nn_min=min(ts) / min(times["nn.LSTM"]),
             gflops=rate, pct_peak=100 * rate / peak[lib][common["dtype"]],
             times_ms=[1e3 * t for t in ts], **common,
         ))
@@ -338,12 +379,13 @@ def rows_for(
 
 def run(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, float]], list[Row]]:
     info = machine()
+    busy0, mine0, t0 = *busy_seconds(), time.perf_counter()
     peak = gemm_rates(args.gemm_n, max(3, args.repeat // 2), args.dtypes, args.gap)
     rows = []
     for size in args.sizes:
         T, B, D, H = SIZES[size]
         for dt in args.dtypes:
-            fwd_bwd, fwd = make_cases(T, B, D, H, *DTYPES[dt])
+            fwd_bwd, fwd = make_cases(T, B, D, H, *DTYPES[dt], with_native=not args.no_native)
             common = dict(size=size, T=T, B=B, D=D, H=H, dtype=dt, max_rel_diff=max_rel_diff(fwd_bwd))
             times = interleaved(fwd_bwd, args.warmup, args.repeat, args.min_time, args.gap)
             rows += rows_for(times, lstm_flops(T, B, D, H), peak, pass_="fwd+bwd", **common)
@@ -353,6 +395,9 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, f
             if args.verbose:
                 print(f"  done {size} {dt}", file=sys.stderr, flush=True)
     info["load_after"] = os.getloadavg()[0]
+    busy1, mine1 = busy_seconds()
+    # share of all cores that other programs used while this ran
+    info["others_cpu_share"] = ((busy1 - busy0) - (mine1 - mine0)) / ((time.perf_counter() - t0) * info["cores"])
     return info, peak, rows
 
 
@@ -365,43 +410,56 @@ def header(info: dict[str, Any], peak: dict[str, dict[str, float]], args: argpar
         f"NumPy BLAS: {info['numpy_blas']}; torch: {info['torch_blas']}; BLAS environment: {env}",
         f"Matrix-product ceiling ({args.gemm_n}x{args.gemm_n}, GFLOP/s): {ceiling}",
         f"{args.repeat} interleaved rounds after {args.warmup} warm-up calls, {args.gap:g} s gap; "
-        f"load average {info['load_before']:.2f} before, {info['load_after']:.2f} after",
+        f"load average {info['load_before']:.2f} before; other programs used "
+        f"{100 * info['others_cpu_share']:.0f}% of the CPUs during the run",
     ]
-    if max(info["load_before"], info["load_after"]) > 0.5 * info["cores"]:
+    if info["others_cpu_share"] > 0.2:
         lines.append("warning: other programs were busy on this machine; times are inflated and "
                      "ratios less reliable than usual")
     return lines
 
 
-NAMES = {"numpy": "NumPy (explicit BPTT)", "torch": "torch backend (autograd)", "nn.LSTM": "`torch.nn.LSTM`"}
+NAMES = {
+    "numpy": "NumPy (explicit BPTT)",
+    "torch": "torch backend (autograd)",
+    "nn.LSTM": "`torch.nn.LSTM`",
+    "nn-native": "`torch.nn.LSTM`, oneDNN off",
+}
 
 
 def text_table(rows: list[Row]) -> list[str]:
     out = [
-        f"{'size':<7} {'T,B,D,H':<15} {'dtype':<8} {'pass':<8} {'impl':<8} {'min ms':>9} {'median ms':>10} "
-        f"{'vs nn':>7} {'GFLOP/s':>8} {'% peak':>7} {'max rel diff':>13}"
+        f"{'size':<7} {'T,B,D,H':<15} {'dtype':<8} {'pass':<8} {'impl':<10} {'min ms':>9} {'median ms':>10} "
+        f"{'vs nn':>7} {'min/min':>7} {'GFLOP/s':>8} {'% peak':>7} {'max rel diff':>13}"
     ]
     for r in rows:
         out.append(
-            f"{r.size:<7} {f'{r.T},{r.B},{r.D},{r.H}':<15} {r.dtype:<8} {r.pass_:<8} {r.impl:<8} "
-            f"{r.min_ms:9.3f} {r.median_ms:10.3f} {r.vs_nn:6.2f}x {r.gflops:8.2f} {r.pct_peak:6.1f}% "
+            f"{r.size:<7} {f'{r.T},{r.B},{r.D},{r.H}':<15} {r.dtype:<8} {r.pass_:<8} {r.impl:<10} "
+            f"{r.min_ms:9.3f} {r.median_ms:10.3f} {r.vs_nn:6.2f}x {r.vs_nn_min:6.2f}x {r.gflops:8.2f} "
+            f"{r.pct_peak:6.1f}% "
             f"{r.max_rel_diff:13.1e}"
         )
     return out
 
 
+def _num(x: float) -> str:
+    """Three significant digits or so, never in exponent notation (1046, 12.3, 0.971, 0.0841)."""
+    return f"{x:.0f}" if x >= 100 else f"{x:.3g}"
+
+
 def markdown_table(rows: list[Row]) -> list[str]:
-    passes = {r.pass_ for r in rows}
+    """GitHub-style table; ``x nn.LSTM`` is the paired median ratio, ``(fastest)`` min over min."""
+    passes = len({r.pass_ for r in rows}) > 1
     out = [
-        "| size (T, B, D, H) | dtype |" + (" pass |" if len(passes) > 1 else "")
-        + " implementation | median ms | min ms | vs `nn.LSTM` | GFLOP/s | % of matmul |",
-        "|---|---|" + ("---|" if len(passes) > 1 else "") + "---|---:|---:|---:|---:|---:|",
+        "| size (T, B, D, H) | dtype |" + (" pass |" if passes else "")
+        + " implementation | median ms | min ms | x `nn.LSTM` | (fastest) | GFLOP/s | % of matmul |",
+        "|---|---|" + ("---|" if passes else "") + "---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         out.append(
-            f"| {r.size} ({r.T}, {r.B}, {r.D}, {r.H}) | {r.dtype} |" + (f" {r.pass_} |" if len(passes) > 1 else "")
-            + f" {NAMES[r.impl]} | {r.median_ms:.3g} | {r.min_ms:.3g} | {r.vs_nn:.2f}x | {r.gflops:.3g} | "
-            f"{r.pct_peak:.2g}% |"
+            f"| {r.size} ({r.T}, {r.B}, {r.D}, {r.H}) | {r.dtype} |" + (f" {r.pass_} |" if passes else "")
+            + f" {NAMES[r.impl]} | {_num(r.median_ms)} | {_num(r.min_ms)} | {r.vs_nn:.2f} | {r.vs_nn_min:.2f} | "
+            f"{_num(r.gflops)} | {_num(r.pct_peak)}% |"
         )
     return out
 
@@ -430,6 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=None,
                     help="threads for torch and NumPy's BLAS (default: each library's choice)")
     ap.add_argument("--forward", action="store_true", help="also time the forward pass alone")
+    ap.add_argument("--no-native", action="store_true", help="leave out nn.LSTM with oneDNN switched off")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: small and medium, float32, 3 rounds (unless --sizes/--dtypes/--repeat)")
     ap.add_argument("--markdown", action="store_true", help="also print a GitHub-style markdown table")
@@ -459,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
             print("--threads: threadpoolctl is not installed, so NumPy's BLAS keeps its threads "
                   "(set OPENBLAS_NUM_THREADS before starting Python instead)", file=sys.stderr)
 
+    # torch warns about TF32 on Intel GPUs whenever the oneDNN flags are set (nn-native rows)
+    warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
     info, peak, rows = run(args)
     lines = header(info, peak, args) + [""] + text_table(rows)
     goals = targets(rows)
