@@ -442,25 +442,58 @@ def text_table(rows: list[Row]) -> list[str]:
     return out
 
 
+SHORT = {"numpy": "NumPy", "torch": "torch backend", "nn.LSTM": "`nn.LSTM`", "nn-native": "`nn.LSTM` no oneDNN"}
+
+
+def _sizes_line(rows: list[Row]) -> str:
+    sizes = ", ".join(dict.fromkeys(f"{r.size} = ({r.T}, {r.B}, {r.D}, {r.H})" for r in rows))
+    return f"Sizes (T, B, D, H): {sizes}."
+
+
 def _num(x: float) -> str:
-    """Three significant digits or so, never in exponent notation (1046, 12.3, 0.971, 0.0841)."""
-    return f"{x:.0f}" if x >= 100 else f"{x:.3g}"
+    """Three significant digits, never in exponent notation (1046, 12.3, 4.00, 0.0841)."""
+    if x >= 99.5:
+        return f"{x:.0f}"
+    return f"{x:#.3g}" if x >= 0.001 else "<0.001"
 
 
 def markdown_table(rows: list[Row]) -> list[str]:
-    """GitHub-style table; ``x nn.LSTM`` is the paired median ratio, ``(fastest)`` min over min."""
-    passes = len({r.pass_ for r in rows}) > 1
+    """GitHub-style tables, one per dtype (and pass), narrow enough for a book page.
+
+    ``vs nn.LSTM`` is the paired median ratio (the text table also has min over min).
+    """
+    out = [_sizes_line(rows)]
+    for dt, pass_ in dict.fromkeys((r.dtype, r.pass_) for r in rows):
+        out += [
+            "",
+            f"**{dt}, {'forward + backward' if pass_ == 'fwd+bwd' else 'forward only'}**",
+            "",
+            "| size | code | median ms | min ms | vs `nn.LSTM` | GFLOP/s | % of matmul |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for r in rows:
+            if (r.dtype, r.pass_) == (dt, pass_):
+                out.append(
+                    f"| {r.size} | {SHORT[r.impl]} | {_num(r.median_ms)} | {_num(r.min_ms)} | {r.vs_nn:.2f}x | "
+                    f"{_num(r.gflops)} | {_num(r.pct_peak)}% |"
+                )
+    return out
+
+
+def summary_table(rows: list[Row]) -> list[str]:
+    """One line per size and dtype: each implementation's median time and its ratio to nn.LSTM."""
+    impls = [i for i in IMPLS if any(r.impl == i for r in rows)]
     out = [
-        "| size (T, B, D, H) | dtype |" + (" pass |" if passes else "")
-        + " implementation | median ms | min ms | x `nn.LSTM` | (fastest) | GFLOP/s | % of matmul |",
-        "|---|---|" + ("---|" if passes else "") + "---|---:|---:|---:|---:|---:|---:|",
+        _sizes_line(rows),
+        "",
+        "| size | dtype | " + " | ".join(SHORT[i] for i in impls) + " |",
+        "|---|---|" + "---:|" * len(impls),
     ]
-    for r in rows:
-        out.append(
-            f"| {r.size} ({r.T}, {r.B}, {r.D}, {r.H}) | {r.dtype} |" + (f" {r.pass_} |" if passes else "")
-            + f" {NAMES[r.impl]} | {_num(r.median_ms)} | {_num(r.min_ms)} | {r.vs_nn:.2f} | {r.vs_nn_min:.2f} | "
-            f"{_num(r.gflops)} | {_num(r.pct_peak)}% |"
-        )
+    for size, dt, pass_ in dict.fromkeys((r.size, r.dtype, r.pass_) for r in rows):
+        by = {r.impl: r for r in rows if (r.size, r.dtype, r.pass_) == (size, dt, pass_)}
+        cells = [f"{_num(by[i].median_ms)} ms ({by[i].vs_nn:.2f}x)" if i in by else "-" for i in impls]
+        label = size + ("" if pass_ == "fwd+bwd" else ", forward")
+        out.append(f"| {label} | {dt} | " + " | ".join(cells) + " |")
     return out
 
 
@@ -491,7 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-native", action="store_true", help="leave out nn.LSTM with oneDNN switched off")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: small and medium, float32, 3 rounds (unless --sizes/--dtypes/--repeat)")
-    ap.add_argument("--markdown", action="store_true", help="also print a GitHub-style markdown table")
+    ap.add_argument("--markdown", action="store_true",
+                    help="also print GitHub-style markdown: the full table and a one-line-per-size summary")
     ap.add_argument("--json", metavar="OUT", help="write machine, ceiling and every timing to this file")
     ap.add_argument("--verbose", action="store_true", help="report progress on stderr")
     args = ap.parse_args(argv)
@@ -526,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     if goals:
         lines += ["", "Targets (float32, forward + backward, median of paired ratios):", *goals]
     if args.markdown:
-        lines += ["", *markdown_table(rows)]
+        lines += ["", *markdown_table(rows), "", *summary_table(rows)]
     print("\n".join(lines))
     if args.json:
         with open(args.json, "w") as fh:

@@ -19,6 +19,7 @@ by default: Binder gives about 2 GB, and the kernel shares it with Jupyter).
 
     python scripts/notebook_budget.py                 # every book/NN-*.ipynb
     python scripts/notebook_budget.py book/01-why-rnns-forget.ipynb --json budget.json
+    python scripts/notebook_budget.py --update README.md book/speed.md   # refresh their tables
 
 A notebook that hangs, dies or goes over budget is run once more (``--retries``):
 on a shared machine a kernel now and then hangs without using any CPU, and a
@@ -51,6 +52,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024 * 1024
+MARK = ("<!-- notebook-budget -->", "<!-- /notebook-budget -->")  # --update writes between these
 
 
 def _high_water_mark(pid: int) -> int:
@@ -210,14 +212,15 @@ def cpu_model() -> str:
 
 
 def markdown(results: list[Result], max_s: float, max_mb: float) -> list[str]:
+    """The README's table; narrow enough for the book's page (the slowest cell is its index in the .ipynb)."""
     rows = [
-        "| notebook | code cells | wall time (s) | CPU time (s) | peak memory (MiB) | slowest cell (s) | within budget |",
+        "| notebook | cells | wall s | CPU s | peak MiB | slowest cell | budget |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         rows.append(
-            f"| `{Path(r.notebook).name}` | {r.cells} | {r.wall_s:.1f} | {r.cpu_s:.1f} | "
-            f"{r.peak_mb:.0f} | {r.slowest_cell_s:.1f} (cell {r.slowest_cell}) | {verdict(r, max_s, max_mb)}"
+            f"| {Path(r.notebook).stem} | {r.cells} | {r.wall_s:.1f} | {r.cpu_s:.1f} | "
+            f"{r.peak_mb:.0f} | {r.slowest_cell_s:.1f} s (#{r.slowest_cell}) | {verdict(r, max_s, max_mb)}"
             + (f" ({r.note})" if r.note else "") + " |"
         )
     if len(results) > 1:
@@ -239,8 +242,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--retries", type=int, default=1,
                     help="run a notebook that hung, died or went over budget again, this many times (default 1)")
     ap.add_argument("--json", metavar="OUT", help="also write the measurements to this file")
+    ap.add_argument("--update", metavar="FILE", nargs="+", default=[],
+                    help=f"replace the table between {MARK[0]} and {MARK[1]} in these files "
+                    "(README.md, book/speed.md)")
     args = ap.parse_args(argv)
 
+    for name in args.update:  # fail before the long run, not after it
+        text = Path(name).read_text() if Path(name).is_file() else ""
+        if not 0 <= text.find(MARK[0]) < text.find(MARK[1]):
+            ap.error(f"--update: {name} is missing or has no {MARK[0]} ... {MARK[1]} markers")
     paths = args.notebooks or sorted((ROOT / "book").glob("[0-9][0-9]-*.ipynb"))
     if not paths:
         print("no notebooks found", file=sys.stderr)
@@ -271,7 +281,15 @@ def main(argv: list[str] | None = None) -> int:
           "fresh kernel per notebook (as nbval runs them).")
     print(f"Measured on {cpu_model()}, {cores} cores, Python {platform.python_version()}; "
           f"load average {load0:.2f} before, {load1:.2f} after.\n")
-    print("\n".join(markdown(results, args.max_seconds, args.max_mb)))
+    table = markdown(results, args.max_seconds, args.max_mb)
+    print("\n".join(table))
+    when = time.strftime("%Y-%m-%d")
+    for name in args.update:
+        path = Path(name)
+        text = path.read_text()
+        start, end = text.find(MARK[0]), text.find(MARK[1])
+        block = "\n".join([MARK[0], *table, "", f"Measured {when} by `scripts/notebook_budget.py`.", ""])
+        path.write_text(text[:start] + block + text[end:])
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"max_seconds": args.max_seconds, "max_mb": args.max_mb,
