@@ -39,6 +39,24 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.4, 3.6)) -> Axes:
     return ax
 
 
+def _curves(curves: Mapping[str, Sequence[float]], axis: str = "T", min_len: int = 0) -> list[tuple[str, np.ndarray]]:
+    """Validate a label -> 1-D series mapping; return ``(label, float array)`` pairs.
+
+    ``axis`` names the series' length in messages (T steps, E epochs);
+    ``min_len`` is the shortest series accepted.
+    """
+    if not curves:
+        raise ValueError("curves: expected at least one label -> values entry, got none")
+    want = f"({axis},)" + (f" with {axis} >= {min_len}" if min_len else "")
+    out = []
+    for label, values in curves.items():
+        v = np.asarray(values, dtype=float)
+        if v.ndim != 1 or v.size < min_len:
+            raise ValueError(f"curves[{label!r}]: expected shape {want}, got {v.shape}")
+        out.append((label, v))
+    return out
+
+
 def _steps(n: int) -> np.ndarray:
     return np.arange(1, n + 1)  # the book counts steps from 1, like the article
 
@@ -68,13 +86,9 @@ def plot_influence(
 
     Used in chapters 1, 6 and 9.
     """
-    if not curves:
-        raise ValueError("curves: expected at least one label -> values entry, got none")
+    series = _curves(curves)
     ax = _axes(ax)
-    for label, values in curves.items():
-        v = np.asarray(values, dtype=float)
-        if v.ndim != 1:
-            raise ValueError(f"curves[{label!r}]: expected shape (T,), got {v.shape}")
+    for label, v in series:
         ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
     if log:
         ax.set_yscale("log")
@@ -108,13 +122,9 @@ def plot_sequences(
 
     Used in chapters 1 and 6.
     """
-    if not curves:
-        raise ValueError("curves: expected at least one label -> values entry, got none")
+    series = _curves(curves)
     ax = _axes(ax)
-    for label, values in curves.items():
-        v = np.asarray(values, dtype=float)
-        if v.ndim != 1:
-            raise ValueError(f"curves[{label!r}]: expected shape (T,), got {v.shape}")
+    for label, v in series:
         ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
     ax.set_xlabel("time step $t$")
     ax.set_ylabel(ylabel)
@@ -412,13 +422,9 @@ def plot_learning_curves(
 
     Used in chapter 11.
     """
-    if not curves:
-        raise ValueError("curves: expected at least one label -> values entry, got none")
+    series = _curves(curves, "E", min_len=1)
     ax = _axes(ax)
-    for label, values in curves.items():
-        v = np.asarray(values, dtype=float)
-        if v.ndim != 1 or v.size == 0:
-            raise ValueError(f"curves[{label!r}]: expected shape (E,) with E >= 1, got {v.shape}")
+    for label, v in series:
         ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
     for k, (label, level) in enumerate((references or {}).items()):
         ax.axhline(float(level), color=f"C{k + len(curves)}", ls="--", lw=1, label=label)
@@ -627,13 +633,9 @@ def plot_gradient_by_distance(
 
     Used in chapters 8 and 9.
     """
-    if not curves:
-        raise ValueError("curves: expected at least one label -> values entry, got none")
+    series = _curves(curves)
     ax = _axes(ax)
-    for label, values in curves.items():
-        v = np.asarray(values, dtype=float)
-        if v.ndim != 1:
-            raise ValueError(f"curves[{label!r}]: expected shape (T,), got {v.shape}")
+    for label, v in series:
         ax.plot(np.arange(v.size), v, marker="o", markersize=2, label=label)
     if log:
         ax.set_yscale("log")
