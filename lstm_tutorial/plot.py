@@ -39,6 +39,17 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.4, 3.6)) -> Axes:
     return ax
 
 
+def _finish(ax: Axes, xlabel: str, ylabel: str, title: str | None) -> Axes:
+    """The common last touches of a line plot: axis labels, a light grid, the legend, the title."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
 def _curves(curves: Mapping[str, Sequence[float]], axis: str = "T", min_len: int = 0) -> list[tuple[str, np.ndarray]]:
     """Validate a label -> 1-D series mapping; return ``(label, float array)`` pairs.
 
@@ -92,13 +103,7 @@ def plot_influence(
         ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel("time step $t$")
-    ax.set_ylabel(ylabel)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, "time step $t$", ylabel, title)
 
 
 def plot_sequences(
@@ -126,13 +131,7 @@ def plot_sequences(
     ax = _axes(ax)
     for label, v in series:
         ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
-    ax.set_xlabel("time step $t$")
-    ax.set_ylabel(ylabel)
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, "time step $t$", ylabel, title)
 
 
 def plot_activation(
@@ -428,13 +427,7 @@ def plot_learning_curves(
         ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
     for k, (label, level) in enumerate((references or {}).items()):
         ax.axhline(float(level), color=f"C{k + len(curves)}", ls="--", lw=1, label=label)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, "epoch", ylabel, title)
 
 
 def plot_forecast(
@@ -486,13 +479,7 @@ def plot_forecast(
     ax.plot(t, y, color="black", lw=1.2, label="truth")
     for k, (label, values) in enumerate(forecasts.items()):
         ax.plot(tail, np.asarray(values, dtype=float), color=f"C{k}", lw=1.2, marker=".", markersize=4, label=label)
-    ax.set_xlabel("time")
-    ax.set_ylabel(ylabel)
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, "time", ylabel, title)
 
 
 def plot_loss(
@@ -597,13 +584,7 @@ def plot_accuracy_vs_length(
     ax.set_xticklabels([str(T) for T in sorted(lengths)])
     ax.minorticks_off()
     ax.set_ylim(0.0, 1.05)
-    ax.set_xlabel("sequence length $T$ (the bit must survive $T - 1$ steps)")
-    ax.set_ylabel("held-out accuracy")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, "sequence length $T$ (the bit must survive $T - 1$ steps)", "held-out accuracy", title)
 
 
 def plot_gradient_by_distance(
@@ -639,10 +620,4 @@ def plot_gradient_by_distance(
         ax.plot(np.arange(v.size), v, marker="o", markersize=2, label=label)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel("distance $k = T - t$ (steps back from the last one)")
-    ax.set_ylabel(ylabel)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax
+    return _finish(ax, "distance $k = T - t$ (steps back from the last one)", ylabel, title)
