@@ -813,6 +813,8 @@ def lstm_backward(
     C, TC, Hs = _batched(cache.c, b), _batched(cache.tanh_c, b), _batched(cache.h, b)  # (T, B, H)
     G = cache.gates  # (T, B, 4H)
     B = X.shape[1]
+    # dh_next and dc_next are fresh arrays (zeros or astype's copy): the loop
+    # overwrites them in place, so no step allocates a new array.
     if dstate is None:
         dh_next = np.zeros((B, H), dtype)
         dc_next = np.zeros((B, H), dtype)
@@ -845,7 +847,7 @@ def lstm_backward(
         np.multiply(dc, g, out=dz[:, H : 2 * H])  # di_t
         np.multiply(dc, i, out=dz[:, 3 * H :])  # dC~_t
         # BPTT 4/6: back to the previous memory C_{t-1}
-        dc_next = dc * f  # the memory path
+        np.multiply(dc, f, out=dc_next)  # the memory path
         # BPTT 5/6: through the activations to the pre-activations z
         # Through the activations: sigmoid' = s (1 - s), tanh' = 1 - g^2.
         s, ds, dg = g_t[:, : 3 * H], slope[:, : 3 * H], slope[:, 3 * H :]
@@ -855,7 +857,7 @@ def lstm_backward(
         np.subtract(1.0, dg, out=dg)
         dz *= slope  # all four gates at once
         # BPTT 6/6: back to the previous hidden state h_{t-1}, through every gate
-        dh_next = dz @ Wh  # (B, H)
+        np.matmul(dz, Wh, out=dh_next)  # (B, H)
     # Weight gradients: one matrix product each over all steps and samples.
     Zf = dZ.reshape(T * B, 4 * H)  # (T*B, 4H)
     dWx = Zf.T @ X.reshape(T * B, D)  # (4H, D)
