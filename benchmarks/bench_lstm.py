@@ -15,6 +15,15 @@ Times, in one run and on the CPU, one forward + backward pass of
   ``nn.LSTM`` with oneDNN switched off, i.e. that generic C++ loop in
   float32: it tells what a compiled loop gains from what a fused kernel gains;
 
+* ``numpy-1core``: the ``numpy`` pass with NumPy's BLAS held to one thread
+  (threadpoolctl), so the whole pass runs on one core: its time is the CPU
+  time the pass needs, and that time divided by the number of cores is the
+  best any way of spreading NumPy's work over the cores could reach
+  (``--no-bound`` leaves this and the next one out);
+* ``numpy-gemms``: only the matrix products of the ``numpy`` pass, the same
+  shapes in the same order, without anything between them: the floor that
+  NumPy's BLAS sets;
+
 at three sizes (``--sizes``) and in float32 and float64 (``--dtypes``). All
 three compute the same thing: the gradients of ``sum(hs * dhs)`` for a fixed
 random ``dhs``, with respect to the parameters and to the inputs (``dxs``),
@@ -97,7 +106,8 @@ SIZES = {
     "medium": (100, 64, 128, 256),
     "large": (50, 128, 256, 512),
 }
-IMPLS = ("numpy", "torch", "nn.LSTM", "nn-native")
+IMPLS = ("numpy", "torch", "nn.LSTM", "nn-native", "numpy-1core", "numpy-gemms")
+BOUND_IMPLS = ("numpy-1core", "numpy-gemms")  # what NumPy's own kernels allow, not implementations
 DTYPES = {"float32": (np.float32, torch.float32), "float64": (np.float64, torch.float64)}
 # The goals set for this code (float32, paired median ratio to nn.LSTM, forward + backward).
 TARGETS = {
@@ -117,13 +127,65 @@ def lstm_flops(T: int, B: int, D: int, H: int, backward: bool = True) -> int:
 # --------------------------------------------------------------------------
 
 
+def numpy_gemms(xs: Any, dhs: Any, params: lnp.LSTMParams) -> Callable[[], None]:
+    """A closure that runs only the matrix products of ``lstm_forward`` + ``lstm_backward``.
+
+    Same shapes, same order, same kind of operands (C-ordered or transposed
+    views) as the package's pass, on the numbers of a real pass; nothing in
+    between. Keep it in step with ``lstm_tutorial/numpy.py``: per step, one
+    ``(B, H) @ (H, 4H)`` product forward and one ``(B, 4H) @ (4H, H)``
+    backward; over all steps at once, the inputs' projection, the two weight
+    gradients and the inputs' gradient.
+    """
+    T, B, D = xs.shape
+    H = params.hidden_size
+    hs, _, cache = lnp.lstm_forward(xs, None, params)
+    W = np.concatenate([params.W_f, params.W_i, params.W_o, params.W_c])  # (4H, H + D)
+    Wh, Wx = W[:, :H], W[:, H:]  # views, as the package uses them in the backward pass
+    WhT, WxT = np.ascontiguousarray(Wh.T), np.ascontiguousarray(Wx.T)  # (H, 4H), (D, 4H)
+    gates = np.empty((T, B, 4 * H), xs.dtype)
+    tmp = np.empty((B, 4 * H), xs.dtype)
+    dh = np.empty((B, H), xs.dtype)
+    dZ = cache.gates.copy()  # (T, B, 4H): any numbers of the right size
+
+    def run() -> None:
+        np.matmul(xs.reshape(T * B, D), WxT, out=gates.reshape(T * B, 4 * H))
+        for t in range(T):
+            np.matmul(hs[t - 1] if t else hs[0], WhT, out=tmp)
+        for t in range(T - 1, -1, -1):
+            np.matmul(dZ[t], Wh, out=dh)
+        Zf = dZ.reshape(T * B, 4 * H)
+        Zf.T @ xs.reshape(T * B, D)
+        Zf[B:].T @ hs[:-1].reshape((T - 1) * B, H)
+        dZ[0].T @ hs[0]
+        Zf @ Wx
+
+    return run
+
+
+def one_blas_thread(fn: Callable[[], Any]) -> Callable[[], Any] | None:
+    """``fn`` with NumPy's BLAS held to one thread while it runs; None without threadpoolctl."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    controller = ThreadpoolController()  # found once: looking for the libraries takes a while
+
+    def run() -> Any:
+        with controller.limit(limits=1, user_api="blas"):
+            return fn()
+
+    return run
+
+
 def make_cases(
-    T: int, B: int, D: int, H: int, np_dtype: Any, t_dtype: torch.dtype, with_native: bool = True
+    T: int, B: int, D: int, H: int, np_dtype: Any, t_dtype: torch.dtype, with_native: bool = True,
+    with_bound: bool = True,
 ) -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], Any]]]:
     """Closures per implementation: ``(forward + backward, forward only)``.
 
     The forward + backward closures return ``(dW_f, dxs)``, to check that
-    they all agree.
+    they all agree (``numpy-gemms`` returns None: it computes no gradient).
     """
     rng = np.random.default_rng(0)
     xs = rng.standard_normal((T, B, D)).astype(np_dtype)  # (T, B, D)
@@ -183,6 +245,11 @@ def make_cases(
             return run
 
         fwd_bwd["nn-native"], fwd["nn-native"] = native(nn_fb), native(nn_f)
+    if with_bound:
+        single = one_blas_thread(numpy_fb)
+        if single is not None:
+            fwd_bwd["numpy-1core"] = single
+        fwd_bwd["numpy-gemms"] = numpy_gemms(xs, dhs, p_np)
     return fwd_bwd, fwd
 
 
@@ -190,7 +257,7 @@ def max_rel_diff(cases: dict[str, Callable[[], Any]]) -> float:
     """Largest relative difference of ``dW_f`` or ``dxs`` between an implementation and nn.LSTM."""
     ref = [np.asarray(a.detach()) for a in cases["nn.LSTM"]()]
     worst = 0.0
-    for name in (n for n in cases if n != "nn.LSTM"):
+    for name in (n for n in cases if n not in ("nn.LSTM", "numpy-gemms")):
         for a, r in zip(cases[name](), ref):
             a = a.detach().numpy() if isinstance(a, torch.Tensor) else a
             worst = max(worst, lnp.relative_error(a, r))
@@ -366,7 +433,7 @@ def rows_for(
         ts = times[impl]
         med = statistics.median(ts)
         rate = flops / med / 1e9
-        lib = "numpy" if impl == "numpy" else "torch"
+        lib = "numpy" if impl.startswith("numpy") else "torch"
         rows.append(Row(
             impl=impl, min_ms=1e3 * min(ts), median_ms=1e3 * med,
             vs_nn=statistics.median(a / b for a, b in zip(ts, times["nn.LSTM"])),
@@ -385,7 +452,9 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, f
     for size in args.sizes:
         T, B, D, H = SIZES[size]
         for dt in args.dtypes:
-            fwd_bwd, fwd = make_cases(T, B, D, H, *DTYPES[dt], with_native=not args.no_native)
+            fwd_bwd, fwd = make_cases(
+                T, B, D, H, *DTYPES[dt], with_native=not args.no_native, with_bound=not args.no_bound
+            )
             common = dict(size=size, T=T, B=B, D=D, H=H, dtype=dt, max_rel_diff=max_rel_diff(fwd_bwd))
             times = interleaved(fwd_bwd, args.warmup, args.repeat, args.min_time, args.gap)
             rows += rows_for(times, lstm_flops(T, B, D, H), peak, pass_="fwd+bwd", **common)
@@ -429,12 +498,12 @@ NAMES = {
 
 def text_table(rows: list[Row]) -> list[str]:
     out = [
-        f"{'size':<7} {'T,B,D,H':<15} {'dtype':<8} {'pass':<8} {'impl':<10} {'min ms':>9} {'median ms':>10} "
+        f"{'size':<7} {'T,B,D,H':<15} {'dtype':<8} {'pass':<8} {'impl':<11} {'min ms':>9} {'median ms':>10} "
         f"{'vs nn':>7} {'min/min':>7} {'GFLOP/s':>8} {'% peak':>7} {'max rel diff':>13}"
     ]
     for r in rows:
         out.append(
-            f"{r.size:<7} {f'{r.T},{r.B},{r.D},{r.H}':<15} {r.dtype:<8} {r.pass_:<8} {r.impl:<10} "
+            f"{r.size:<7} {f'{r.T},{r.B},{r.D},{r.H}':<15} {r.dtype:<8} {r.pass_:<8} {r.impl:<11} "
             f"{r.min_ms:9.3f} {r.median_ms:10.3f} {r.vs_nn:6.2f}x {r.vs_nn_min:6.2f}x {r.gflops:8.2f} "
             f"{r.pct_peak:6.1f}% "
             f"{r.max_rel_diff:13.1e}"
@@ -442,7 +511,10 @@ def text_table(rows: list[Row]) -> list[str]:
     return out
 
 
-SHORT = {"numpy": "NumPy", "torch": "torch backend", "nn.LSTM": "`nn.LSTM`", "nn-native": "`nn.LSTM` no oneDNN"}
+SHORT = {
+    "numpy": "NumPy", "torch": "torch backend", "nn.LSTM": "`nn.LSTM`", "nn-native": "`nn.LSTM` no oneDNN",
+    "numpy-1core": "NumPy, 1 core", "numpy-gemms": "NumPy's products alone",
+}
 
 
 def _sizes_line(rows: list[Row]) -> str:
@@ -482,7 +554,7 @@ def markdown_table(rows: list[Row]) -> list[str]:
 
 def summary_table(rows: list[Row]) -> list[str]:
     """One line per size and dtype: each implementation's median time and its ratio to nn.LSTM."""
-    impls = [i for i in IMPLS if any(r.impl == i for r in rows)]
+    impls = [i for i in IMPLS if i not in BOUND_IMPLS and any(r.impl == i for r in rows)]
     out = [
         _sizes_line(rows),
         "",
@@ -497,12 +569,66 @@ def summary_table(rows: list[Row]) -> list[str]:
     return out
 
 
-def targets(rows: list[Row]) -> list[str]:
+def bounds(rows: list[Row], cores: int) -> dict[tuple[str, str], dict[str, float]]:
+    """Per (size, dtype), forward + backward, as paired median ratios to nn.LSTM.
+
+    ``numpy``: the pass as it runs; ``gemms``: its matrix products alone;
+    ``one_core``: the pass on one core; ``spread``: ``one_core / cores``, the
+    time if the pass's CPU work were spread perfectly over every core, which
+    no rewrite in NumPy can beat (its kernels do not get faster by sharing
+    the machine).
+    """
+    out = {}
+    for size, dt in dict.fromkeys((r.size, r.dtype) for r in rows if r.pass_ == "fwd+bwd"):
+        by = {r.impl: r for r in rows if (r.size, r.dtype, r.pass_) == (size, dt, "fwd+bwd")}
+        if "numpy-1core" in by and "numpy-gemms" in by:
+            out[(size, dt)] = {
+                "numpy": by["numpy"].vs_nn, "gemms": by["numpy-gemms"].vs_nn,
+                "one_core": by["numpy-1core"].vs_nn, "spread": by["numpy-1core"].vs_nn / cores,
+            }
+    return out
+
+
+def bound_lines(rows: list[Row], cores: int) -> list[str]:
+    table = bounds(rows, cores)
+    if not table:
+        return []
+    out = [
+        f"How fast could NumPy's kernels be? (forward + backward, paired median ratio to nn.LSTM; {cores} cores)",
+        f"{'size':<7} {'dtype':<8} {'numpy':>7} {'its products alone':>19} {'on 1 core':>10} "
+        f"{f'1 core / {cores}':>11}",
+    ]
+    for (size, dt), b in table.items():
+        out.append(f"{size:<7} {dt:<8} {b['numpy']:6.2f}x {b['gemms']:18.2f}x {b['one_core']:9.2f}x "
+                   f"{b['spread']:10.2f}x")
+    return out
+
+
+def bound_markdown(rows: list[Row], cores: int) -> list[str]:
+    table = bounds(rows, cores)
+    if not table:
+        return []
+    out = [
+        f"| size | dtype | NumPy | its products alone | NumPy on 1 core | 1 core / {cores} |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for (size, dt), b in table.items():
+        out.append(f"| {size} | {dt} | {b['numpy']:.2f}x | {b['gemms']:.2f}x | {b['one_core']:.2f}x | "
+                   f"{b['spread']:.2f}x |")
+    return out
+
+
+def targets(rows: list[Row], cores: int = 1) -> list[str]:
     out = []
+    limits = bounds(rows, cores)
     for r in rows:
         goal = TARGETS.get((r.impl, r.size))
         if r.dtype == "float32" and r.pass_ == "fwd+bwd" and goal is not None:
             verdict = "met" if r.vs_nn <= goal else "MISSED"
+            best = limits.get((r.size, r.dtype), {}).get("spread")
+            if verdict == "MISSED" and r.impl == "numpy" and best is not None and best > goal:
+                verdict += (f"; out of NumPy's reach here: spread perfectly over {cores} cores, "
+                            f"its work alone would take {best:.2f}x")
             out.append(f"{r.impl:<6} {r.size:<7} float32: {r.vs_nn:.2f}x nn.LSTM (goal <= {goal:.1f}x): {verdict}")
     return out
 
@@ -522,6 +648,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="threads for torch and NumPy's BLAS (default: each library's choice)")
     ap.add_argument("--forward", action="store_true", help="also time the forward pass alone")
     ap.add_argument("--no-native", action="store_true", help="leave out nn.LSTM with oneDNN switched off")
+    ap.add_argument("--no-bound", action="store_true",
+                    help="leave out the NumPy pass on one core and its matrix products alone")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: small and medium, float32, 3 rounds (unless --sizes/--dtypes/--repeat)")
     ap.add_argument("--markdown", action="store_true",
@@ -556,11 +684,16 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="TF32 acceleration on top of oneDNN")
     info, peak, rows = run(args)
     lines = header(info, peak, args) + [""] + text_table(rows)
-    goals = targets(rows)
+    limit = bound_lines(rows, info["cores"])
+    if limit:
+        lines += ["", *limit]
+    goals = targets(rows, info["cores"])
     if goals:
         lines += ["", "Targets (float32, forward + backward, median of paired ratios):", *goals]
     if args.markdown:
         lines += ["", *markdown_table(rows), "", *summary_table(rows)]
+        if limit:
+            lines += ["", *bound_markdown(rows, info["cores"])]
     print("\n".join(lines))
     if args.json:
         with open(args.json, "w") as fh:

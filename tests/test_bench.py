@@ -1,0 +1,84 @@
+"""The benchmark script's logic, on tiny sizes: no timing is asserted here.
+
+`benchmarks/bench_lstm.py` measures; these tests only check that what it
+compares computes the same thing, and that its verdicts follow from its
+numbers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("threadpoolctl")
+
+ROOT = Path(__file__).resolve().parents[1]
+# torch says this whenever the oneDNN flags are set (the nn-native case)
+pytestmark = pytest.mark.filterwarnings("ignore:TF32 acceleration on top of oneDNN")
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_lstm", ROOT / "benchmarks" / "bench_lstm.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_lstm"] = module  # dataclasses look the module up by name
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("bench_lstm", None)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_every_case_computes_the_same_gradients(bench, dtype):
+    """numpy, numpy on one BLAS thread, the torch backend and nn.LSTM agree; the products-only case runs."""
+    fwd_bwd, fwd = bench.make_cases(5, 3, 2, 4, *bench.DTYPES[dtype])
+    assert {"numpy", "numpy-1core", "numpy-gemms", "torch", "nn.LSTM"} <= set(fwd_bwd)
+    assert bench.max_rel_diff(fwd_bwd) < (1e-5 if dtype == "float32" else 1e-12)
+    one_core, threads = fwd_bwd["numpy-1core"](), fwd_bwd["numpy"]()
+    for a, b in zip(one_core, threads):
+        np.testing.assert_array_equal(a, b)  # one thread changes the speed, not the numbers
+    assert fwd_bwd["numpy-gemms"]() is None
+    for fn in fwd.values():
+        fn()
+
+
+def test_one_blas_thread_is_restored(bench):
+    from threadpoolctl import threadpool_info
+
+    before = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    seen = []
+    bench.one_blas_thread(lambda: seen.extend(i["num_threads"] for i in threadpool_info()
+                                              if i["user_api"] == "blas"))()
+    assert seen and set(seen) == {1}
+    assert [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"] == before
+
+
+def _row(bench, impl, vs_nn, size="medium"):
+    T, B, D, H = bench.SIZES[size]
+    return bench.Row(size=size, T=T, B=B, D=D, H=H, dtype="float32", pass_="fwd+bwd", impl=impl,
+                     min_ms=1.0, median_ms=1.0, vs_nn=vs_nn, vs_nn_min=vs_nn, gflops=1.0, pct_peak=1.0,
+                     max_rel_diff=0.0)
+
+
+def test_bound_is_one_core_time_over_the_cores(bench):
+    rows = [_row(bench, "numpy", 1.3), _row(bench, "nn.LSTM", 1.0),
+            _row(bench, "numpy-1core", 2.1), _row(bench, "numpy-gemms", 0.8)]
+    b = bench.bounds(rows, cores=2)[("medium", "float32")]
+    assert b == {"numpy": 1.3, "gemms": 0.8, "one_core": 2.1, "spread": 1.05}
+    (verdict,) = bench.targets(rows, cores=2)
+    assert "MISSED" in verdict and "out of NumPy's reach" in verdict and "1.05x" in verdict
+    # with four cores the same work could fit: then the miss is not called out of reach
+    (verdict,) = bench.targets(rows, cores=4)
+    assert "MISSED" in verdict and "reach" not in verdict
+
+
+def test_met_target_and_no_bound_rows(bench):
+    rows = [_row(bench, "numpy", 0.9), _row(bench, "nn.LSTM", 1.0)]
+    assert bench.bounds(rows, cores=2) == {}
+    assert bench.bound_lines(rows, cores=2) == []
+    (verdict,) = bench.targets(rows, cores=2)
+    assert verdict.endswith(": met")
