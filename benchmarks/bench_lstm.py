@@ -22,7 +22,7 @@ Times, in one run and on the CPU, one forward + backward pass of
   (``--no-bound`` leaves this and the next one out);
 * ``numpy-gemms``: only the matrix products of the ``numpy`` pass, the same
   shapes in the same order, without anything between them: the floor that
-  NumPy's BLAS sets;
+  NumPy's BLAS sets; ``numpy-gemms-1core``: the same on one BLAS thread;
 
 at three sizes (``--sizes``) and in float32 and float64 (``--dtypes``). All
 three compute the same thing: the gradients of ``sum(hs * dhs)`` for a fixed
@@ -106,8 +106,8 @@ SIZES = {
     "medium": (100, 64, 128, 256),
     "large": (50, 128, 256, 512),
 }
-IMPLS = ("numpy", "torch", "nn.LSTM", "nn-native", "numpy-1core", "numpy-gemms")
-BOUND_IMPLS = ("numpy-1core", "numpy-gemms")  # what NumPy's own kernels allow, not implementations
+IMPLS = ("numpy", "torch", "nn.LSTM", "nn-native", "numpy-1core", "numpy-gemms", "numpy-gemms-1core")
+BOUND_IMPLS = ("numpy-1core", "numpy-gemms", "numpy-gemms-1core")  # what NumPy's own kernels allow, not implementations
 DTYPES = {"float32": (np.float32, torch.float32), "float64": (np.float64, torch.float64)}
 # The goals set for this code (float32, paired median ratio to nn.LSTM, forward + backward).
 TARGETS = {
@@ -250,6 +250,9 @@ def make_cases(
         if single is not None:
             fwd_bwd["numpy-1core"] = single
         fwd_bwd["numpy-gemms"] = numpy_gemms(xs, dhs, p_np)
+        single = one_blas_thread(fwd_bwd["numpy-gemms"])
+        if single is not None:
+            fwd_bwd["numpy-gemms-1core"] = single
     return fwd_bwd, fwd
 
 
@@ -257,7 +260,7 @@ def max_rel_diff(cases: dict[str, Callable[[], Any]]) -> float:
     """Largest relative difference of ``dW_f`` or ``dxs`` between an implementation and nn.LSTM."""
     ref = [np.asarray(a.detach()) for a in cases["nn.LSTM"]()]
     worst = 0.0
-    for name in (n for n in cases if n not in ("nn.LSTM", "numpy-gemms")):
+    for name in (n for n in cases if n != "nn.LSTM" and not n.startswith("numpy-gemms")):
         for a, r in zip(cases[name](), ref):
             a = a.detach().numpy() if isinstance(a, torch.Tensor) else a
             worst = max(worst, lnp.relative_error(a, r))
@@ -498,12 +501,12 @@ NAMES = {
 
 def text_table(rows: list[Row]) -> list[str]:
     out = [
-        f"{'size':<7} {'T,B,D,H':<15} {'dtype':<8} {'pass':<8} {'impl':<11} {'min ms':>9} {'median ms':>10} "
+        f"{'size':<7} {'T,B,D,H':<15} {'dtype':<8} {'pass':<8} {'impl':<17} {'min ms':>9} {'median ms':>10} "
         f"{'vs nn':>7} {'min/min':>7} {'GFLOP/s':>8} {'% peak':>7} {'max rel diff':>13}"
     ]
     for r in rows:
         out.append(
-            f"{r.size:<7} {f'{r.T},{r.B},{r.D},{r.H}':<15} {r.dtype:<8} {r.pass_:<8} {r.impl:<11} "
+            f"{r.size:<7} {f'{r.T},{r.B},{r.D},{r.H}':<15} {r.dtype:<8} {r.pass_:<8} {r.impl:<17} "
             f"{r.min_ms:9.3f} {r.median_ms:10.3f} {r.vs_nn:6.2f}x {r.vs_nn_min:6.2f}x {r.gflops:8.2f} "
             f"{r.pct_peak:6.1f}% "
             f"{r.max_rel_diff:13.1e}"
@@ -514,6 +517,7 @@ def text_table(rows: list[Row]) -> list[str]:
 SHORT = {
     "numpy": "NumPy", "torch": "torch backend", "nn.LSTM": "`nn.LSTM`", "nn-native": "`nn.LSTM` no oneDNN",
     "numpy-1core": "NumPy, 1 core", "numpy-gemms": "NumPy's products alone",
+    "numpy-gemms-1core": "NumPy's products alone, 1 core",
 }
 
 
@@ -574,17 +578,22 @@ def bounds(rows: list[Row], cores: int) -> dict[tuple[str, str], dict[str, float
 
     ``numpy``: the pass as it runs; ``gemms``: its matrix products alone;
     ``one_core``: the pass on one core; ``spread``: ``one_core / cores``, the
-    time if the pass's CPU work were spread perfectly over every core, which
-    no rewrite in NumPy can beat (its kernels do not get faster by sharing
-    the machine).
+    time if the pass's CPU work were spread perfectly over every core (its
+    kernels do not get faster by sharing the machine); ``gemms_one_core``:
+    the products alone on one core, and ``left``: what a perfect spread
+    leaves for all the rest, ``cores - gemms_one_core``, in the same units as
+    ``rest_one_core = one_core - gemms_one_core``, what the rest takes now.
     """
     out = {}
     for size, dt in dict.fromkeys((r.size, r.dtype) for r in rows if r.pass_ == "fwd+bwd"):
         by = {r.impl: r for r in rows if (r.size, r.dtype, r.pass_) == (size, dt, "fwd+bwd")}
-        if "numpy-1core" in by and "numpy-gemms" in by:
+        if all(k in by for k in BOUND_IMPLS):
+            one_core, gemms_one_core = by["numpy-1core"].vs_nn, by["numpy-gemms-1core"].vs_nn
             out[(size, dt)] = {
                 "numpy": by["numpy"].vs_nn, "gemms": by["numpy-gemms"].vs_nn,
-                "one_core": by["numpy-1core"].vs_nn, "spread": by["numpy-1core"].vs_nn / cores,
+                "one_core": one_core, "spread": one_core / cores,
+                "gemms_one_core": gemms_one_core, "left": cores - gemms_one_core,
+                "rest_one_core": one_core - gemms_one_core,
             }
     return out
 
@@ -595,12 +604,15 @@ def bound_lines(rows: list[Row], cores: int) -> list[str]:
         return []
     out = [
         f"How fast could NumPy's kernels be? (forward + backward, paired median ratio to nn.LSTM; {cores} cores)",
-        f"{'size':<7} {'dtype':<8} {'numpy':>7} {'its products alone':>19} {'on 1 core':>10} "
-        f"{f'1 core / {cores}':>11}",
+        f"{'size':<7} {'dtype':<8} {'numpy':>7} {'products':>9} {'1 core':>7} {f'1 core/{cores}':>9} "
+        f"{'products, 1 core':>17} {'rest, 1 core':>13} {'room for the rest':>18}",
     ]
     for (size, dt), b in table.items():
-        out.append(f"{size:<7} {dt:<8} {b['numpy']:6.2f}x {b['gemms']:18.2f}x {b['one_core']:9.2f}x "
-                   f"{b['spread']:10.2f}x")
+        out.append(f"{size:<7} {dt:<8} {b['numpy']:6.2f}x {b['gemms']:8.2f}x {b['one_core']:6.2f}x "
+                   f"{b['spread']:8.2f}x {b['gemms_one_core']:16.2f}x {b['rest_one_core']:12.2f}x "
+                   f"{b['left']:17.2f}x")
+    out.append(f"(products: the matrix products alone; rest: everything else; room: {cores} cores' worth of "
+               "nn.LSTM's time, less the products on 1 core)")
     return out
 
 
@@ -609,12 +621,14 @@ def bound_markdown(rows: list[Row], cores: int) -> list[str]:
     if not table:
         return []
     out = [
-        f"| size | dtype | NumPy | its products alone | NumPy on 1 core | 1 core / {cores} |",
-        "|---|---|---:|---:|---:|---:|",
+        f"| size | dtype | NumPy | its products | NumPy, 1 core | 1 core / {cores} | products, 1 core | "
+        "rest, 1 core | room for the rest |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for (size, dt), b in table.items():
         out.append(f"| {size} | {dt} | {b['numpy']:.2f}x | {b['gemms']:.2f}x | {b['one_core']:.2f}x | "
-                   f"{b['spread']:.2f}x |")
+                   f"{b['spread']:.2f}x | {b['gemms_one_core']:.2f}x | {b['rest_one_core']:.2f}x | "
+                   f"{b['left']:.2f}x |")
     return out
 
 
@@ -625,10 +639,11 @@ def targets(rows: list[Row], cores: int = 1) -> list[str]:
         goal = TARGETS.get((r.impl, r.size))
         if r.dtype == "float32" and r.pass_ == "fwd+bwd" and goal is not None:
             verdict = "met" if r.vs_nn <= goal else "MISSED"
-            best = limits.get((r.size, r.dtype), {}).get("spread")
-            if verdict == "MISSED" and r.impl == "numpy" and best is not None and best > goal:
+            lim = limits.get((r.size, r.dtype))
+            if verdict == "MISSED" and r.impl == "numpy" and lim is not None and lim["spread"] > goal:
                 verdict += (f"; out of NumPy's reach here: spread perfectly over {cores} cores, "
-                            f"its work alone would take {best:.2f}x")
+                            f"its work would take {lim['spread']:.2f}x (the products alone leave "
+                            f"{lim['left']:.2f}x of core time for the rest, which takes {lim['rest_one_core']:.2f}x)")
             out.append(f"{r.impl:<6} {r.size:<7} float32: {r.vs_nn:.2f}x nn.LSTM (goal <= {goal:.1f}x): {verdict}")
     return out
 

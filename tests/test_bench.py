@@ -36,12 +36,12 @@ def bench():
 def test_every_case_computes_the_same_gradients(bench, dtype):
     """numpy, numpy on one BLAS thread, the torch backend and nn.LSTM agree; the products-only case runs."""
     fwd_bwd, fwd = bench.make_cases(5, 3, 2, 4, *bench.DTYPES[dtype])
-    assert {"numpy", "numpy-1core", "numpy-gemms", "torch", "nn.LSTM"} <= set(fwd_bwd)
+    assert {"numpy", "numpy-1core", "numpy-gemms", "numpy-gemms-1core", "torch", "nn.LSTM"} <= set(fwd_bwd)
     assert bench.max_rel_diff(fwd_bwd) < (1e-5 if dtype == "float32" else 1e-12)
     one_core, threads = fwd_bwd["numpy-1core"](), fwd_bwd["numpy"]()
     for a, b in zip(one_core, threads):
         np.testing.assert_array_equal(a, b)  # one thread changes the speed, not the numbers
-    assert fwd_bwd["numpy-gemms"]() is None
+    assert fwd_bwd["numpy-gemms"]() is None and fwd_bwd["numpy-gemms-1core"]() is None
     for fn in fwd.values():
         fn()
 
@@ -66,9 +66,11 @@ def _row(bench, impl, vs_nn, size="medium"):
 
 def test_bound_is_one_core_time_over_the_cores(bench):
     rows = [_row(bench, "numpy", 1.3), _row(bench, "nn.LSTM", 1.0),
-            _row(bench, "numpy-1core", 2.1), _row(bench, "numpy-gemms", 0.8)]
+            _row(bench, "numpy-1core", 2.1), _row(bench, "numpy-gemms", 0.8),
+            _row(bench, "numpy-gemms-1core", 1.4)]
     b = bench.bounds(rows, cores=2)[("medium", "float32")]
-    assert b == {"numpy": 1.3, "gemms": 0.8, "one_core": 2.1, "spread": 1.05}
+    assert b == pytest.approx({"numpy": 1.3, "gemms": 0.8, "one_core": 2.1, "spread": 1.05,
+                               "gemms_one_core": 1.4, "left": 0.6, "rest_one_core": 0.7})
     (verdict,) = bench.targets(rows, cores=2)
     assert "MISSED" in verdict and "out of NumPy's reach" in verdict and "1.05x" in verdict
     # with four cores the same work could fit: then the miss is not called out of reach
