@@ -31,8 +31,8 @@ from a zero initial state; the script checks that they agree before timing
 them. ``--forward`` adds the forward pass alone (``torch.no_grad()`` for the
 torch ones).
 
-    python benchmarks/bench_lstm.py                    # everything, about 2 min on 2 quiet cores
-    python benchmarks/bench_lstm.py --quick            # a smoke run, about 10 s
+    python benchmarks/bench_lstm.py                    # everything, about 5 min on 2 quiet cores
+    python benchmarks/bench_lstm.py --quick            # a smoke run, about 15 s
     python benchmarks/bench_lstm.py --sizes medium --dtypes float32 --repeat 30 --forward
     python benchmarks/bench_lstm.py --markdown --json results.json
 
