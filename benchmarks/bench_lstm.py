@@ -16,10 +16,10 @@ Times, in one run and on the CPU, one forward + backward pass of
   float32: it tells what a compiled loop gains from what a fused kernel gains;
 
 * ``numpy-1core``: the ``numpy`` pass with NumPy's BLAS held to one thread
-  (threadpoolctl), so the whole pass runs on one core: its time is the CPU
-  time the pass needs, and that time divided by the number of cores is the
-  best any way of spreading NumPy's work over the cores could reach
-  (``--no-bound`` leaves this and the next one out);
+  (threadpoolctl), so the whole pass runs on one core: its time is about the
+  CPU time the pass needs, and that time divided by the number of cores
+  estimates the best a perfect spread of this work over the cores could
+  reach (``--no-bound`` leaves out this row and the next two);
 * ``numpy-gemms``: only the matrix products of the ``numpy`` pass, the same
   shapes in the same order, without anything between them: the floor that
   NumPy's BLAS sets; ``numpy-gemms-1core``: the same on one BLAS thread;
@@ -246,13 +246,11 @@ def make_cases(
 
         fwd_bwd["nn-native"], fwd["nn-native"] = native(nn_fb), native(nn_f)
     if with_bound:
-        single = one_blas_thread(numpy_fb)
-        if single is not None:
-            fwd_bwd["numpy-1core"] = single
         fwd_bwd["numpy-gemms"] = numpy_gemms(xs, dhs, p_np)
-        single = one_blas_thread(fwd_bwd["numpy-gemms"])
-        if single is not None:
-            fwd_bwd["numpy-gemms-1core"] = single
+        for name, fn in (("numpy-1core", numpy_fb), ("numpy-gemms-1core", fwd_bwd["numpy-gemms"])):
+            single = one_blas_thread(fn)
+            if single is not None:
+                fwd_bwd[name] = single
     return fwd_bwd, fwd
 
 
