@@ -1,4 +1,4 @@
-"""Shape checks shared by both backends (pure Python: no NumPy, no torch).
+"""The package's one home for argument checks: shapes, scalars and arrays.
 
 Every public function validates its arguments once per call, in O(1) shape
 arithmetic plus one finiteness check per array, never once per time step.
@@ -136,3 +136,95 @@ def unpack_state(state: Any, name: str = "state") -> tuple[Any, Any]:
             + (f" of length {len(state)}" if isinstance(state, (tuple, list)) else "")
         )
     return state[0], state[1]
+
+
+# --------------------------------------------------------------------------
+# Scalars and NumPy arrays: the one home of the package's checks
+# --------------------------------------------------------------------------
+# The policy, everywhere in the package: TypeError for the wrong kind of thing
+# (not an array, a float where an int belongs, a bool, an integer or object
+# array, a masked array), ValueError for a wrong value (shape, range, NaN or
+# infinity). Messages start with the name of the argument the caller passed.
+# Public functions check their arguments once; internal calls do not check again.
+
+
+def _kind(v: Any) -> str:
+    return type(v).__name__
+
+
+def check_int(name: str, v: Any, minimum: int | None = None, maximum: int | None = None) -> int:
+    """An int (Python or NumPy integer, not a bool) in ``[minimum, maximum]``."""
+    import numbers
+
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or type(v).__name__ == "bool_":
+        raise TypeError(f"{name}: expected an int, got {_kind(v)}")
+    v = int(v)
+    if (minimum is not None and v < minimum) or (maximum is not None and v > maximum):
+        if maximum is None:
+            bound = f">= {minimum}"
+        elif minimum is None:
+            bound = f"<= {maximum}"
+        else:
+            bound = f"in [{minimum}, {maximum}]"
+        raise ValueError(f"{name}: expected an int {bound}, got {v}")
+    return v
+
+
+def check_float(
+    name: str,
+    v: Any,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    *,
+    open_min: bool = False,
+    open_max: bool = False,
+) -> float:
+    """A finite real number (int or float, not a bool or a string) in the given range.
+
+    ``open_min``/``open_max`` exclude the bound itself (e.g. a learning rate > 0).
+    A 0-d or 1-element NumPy array is not accepted here: pass ``float(a)``.
+    """
+    import math
+    import numbers
+
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or type(v).__name__ == "bool_":
+        raise TypeError(f"{name}: expected a number, got {_kind(v)}")
+    out = float(v)
+    if not math.isfinite(out):
+        raise ValueError(f"{name}: expected a finite number, got {out}")
+    low_bad = minimum is not None and (out < minimum or (open_min and out == minimum))
+    high_bad = maximum is not None and (out > maximum or (open_max and out == maximum))
+    if low_bad or high_bad:
+        lo = "" if minimum is None else ("(" if open_min else "[") + f"{minimum}"
+        hi = "" if maximum is None else f"{maximum}" + (")" if open_max else "]")
+        if minimum is None:
+            bound = ("< " if open_max else "<= ") + f"{maximum}"
+        elif maximum is None:
+            bound = ("> " if open_min else ">= ") + f"{minimum}"
+        else:
+            bound = f"in {lo}, {hi}"
+        raise ValueError(f"{name}: expected a number {bound}, got {out}")
+    return out
+
+
+def as_float_array(name: str, a: Any) -> Any:
+    """A float32/float64 NumPy array from an array, a number or a (nested) list of numbers.
+
+    TypeError: a bool, a string, None, an integer/bool/object/complex array, a
+    masked array (its finiteness check would respect the mask, the math would
+    not). ValueError: NaN or infinity. A Python number or list becomes float64;
+    a NumPy float scalar keeps its precision; a float array is returned as is.
+    """
+    import numpy as np
+
+    if isinstance(a, np.ma.MaskedArray):
+        raise TypeError(f"{name}: masked arrays are not supported (fill or drop the masked values first)")
+    if not isinstance(a, np.ndarray):
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, float, list, tuple, np.number)):
+            raise TypeError(f"{name}: expected a NumPy array or a number, got {_kind(a)}")
+        try:  # a NumPy float scalar keeps its precision (np.float32 stays float32)
+            a = np.asarray(a) if isinstance(a, np.floating) else np.asarray(a, dtype=np.float64)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name}: cannot be read as a float array ({err})") from None
+    check_array(name, a, np.ndarray, lambda x: x.dtype in (np.float32, np.float64), lambda x: bool(np.isfinite(x).all()))
+    return a
