@@ -51,49 +51,52 @@ def check_array(
         raise ValueError(f"{name}: contains NaN or infinity (shape {fmt(tuple(a.shape))})")
 
 
-def _field_shape(params: Any, name: str) -> Shape:
+def _field_shape(params: Any, name: str, prefix: str = "params") -> Shape:
     """Shape of ``params.<name>``; TypeError (not AttributeError) for a list, None, ..."""
     a = getattr(params, name)
     if not hasattr(a, "shape"):
-        raise TypeError(f"params.{name}: expected an array, got {type(a).__name__}")
+        raise TypeError(f"{prefix}.{name}: expected an array, got {type(a).__name__}")
     return tuple(a.shape)
 
 
-def lstm_param_sizes(params: Any, params_type: type) -> tuple[int, int]:
-    """Return ``(hidden_size, input_size)`` of an LSTMParams, checking every field."""
+def lstm_param_sizes(params: Any, params_type: type, prefix: str = "params") -> tuple[int, int]:
+    """Return ``(hidden_size, input_size)`` of an LSTMParams, checking every field.
+
+    ``prefix`` is the caller's name for the parameters (``model['cell']``), used in messages.
+    """
     if not isinstance(params, params_type):
-        raise TypeError(f"params: expected LSTMParams, got {type(params).__name__}")
-    W = _field_shape(params, "W_f")
+        raise TypeError(f"{prefix}: expected LSTMParams, got {type(params).__name__}")
+    W = _field_shape(params, "W_f", prefix)
     if len(W) != 2 or W[0] < 1 or W[1] <= W[0]:
         raise shape_error(
-            "params.W_f", "(hidden, hidden + input) with input >= 1", W
+            f"{prefix}.W_f", "(hidden, hidden + input) with input >= 1", W
         )
     H, D = W[0], W[1] - W[0]
     for name in ("W_f", "W_i", "W_c", "W_o"):
-        s = _field_shape(params, name)
+        s = _field_shape(params, name, prefix)
         if s != (H, H + D):
-            raise shape_error(f"params.{name}", fmt((H, H + D)) + " like params.W_f", s)
+            raise shape_error(f"{prefix}.{name}", fmt((H, H + D)) + f" like {prefix}.W_f", s)
     for name in ("b_f", "b_i", "b_c", "b_o"):
-        s = _field_shape(params, name)
+        s = _field_shape(params, name, prefix)
         if s != (H,):
-            raise shape_error(f"params.{name}", fmt((H,)), s)
+            raise shape_error(f"{prefix}.{name}", fmt((H,)), s)
     return H, D
 
 
-def rnn_param_sizes(params: Any, params_type: type) -> tuple[int, int]:
-    """Return ``(hidden_size, input_size)`` of an RNNParams, checking every field."""
+def rnn_param_sizes(params: Any, params_type: type, prefix: str = "params") -> tuple[int, int]:
+    """Return ``(hidden_size, input_size)`` of an RNNParams, checking every field (``prefix`` as above)."""
     if not isinstance(params, params_type):
-        raise TypeError(f"params: expected RNNParams, got {type(params).__name__}")
-    Wh = _field_shape(params, "W_h")
+        raise TypeError(f"{prefix}: expected RNNParams, got {type(params).__name__}")
+    Wh = _field_shape(params, "W_h", prefix)
     if len(Wh) != 2 or Wh[0] != Wh[1] or Wh[0] < 1:
-        raise shape_error("params.W_h", "(hidden, hidden)", Wh)
+        raise shape_error(f"{prefix}.W_h", "(hidden, hidden)", Wh)
     H = Wh[0]
-    Wx = _field_shape(params, "W_x")
+    Wx = _field_shape(params, "W_x", prefix)
     if len(Wx) != 2 or Wx[0] != H or Wx[1] < 1:
-        raise shape_error("params.W_x", fmt((H, "input")), Wx)
-    b = _field_shape(params, "b_h")
+        raise shape_error(f"{prefix}.W_x", fmt((H, "input")), Wx)
+    b = _field_shape(params, "b_h", prefix)
     if b != (H,):
-        raise shape_error("params.b_h", fmt((H,)), b)
+        raise shape_error(f"{prefix}.b_h", fmt((H,)), b)
     return H, Wx[1]
 
 
@@ -227,4 +230,82 @@ def as_float_array(name: str, a: Any) -> Any:
         except (TypeError, ValueError) as err:
             raise TypeError(f"{name}: cannot be read as a float array ({err})") from None
     check_array(name, a, np.ndarray, lambda x: x.dtype in (np.float32, np.float64), lambda x: bool(np.isfinite(x).all()))
+    return a
+
+
+def check_bool(name: str, v: Any) -> bool:
+    """``True`` or ``False`` (a NumPy bool too); TypeError for 1, "yes", None."""
+    import numpy as np
+
+    if not isinstance(v, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected a bool, got {_kind(v)}")
+    return bool(v)
+
+
+def check_str_list(name: str, v: Any) -> list[str]:
+    """A list or tuple of strings (tokens, a vocabulary). A bare str is refused: it is not a list of tokens."""
+    if not isinstance(v, (list, tuple)):
+        raise TypeError(f"{name}: expected a list of str, got {_kind(v)}")
+    for k, s in enumerate(v):
+        if not isinstance(s, str):
+            raise TypeError(f"{name}[{k}]: expected a str, got {_kind(s)}")
+    return list(v)
+
+
+def check_values_in(name: str, a: Any, minimum: float | None = None, maximum: float | None = None) -> None:
+    """ValueError unless every entry of the NumPy array ``a`` lies in ``[minimum, maximum]``."""
+    if a.size == 0:
+        return
+    lo, hi = a.min(), a.max()
+    if (minimum is not None and lo < minimum) or (maximum is not None and hi > maximum):
+        if maximum is None:
+            bound = f">= {minimum}"
+        elif minimum is None:
+            bound = f"<= {maximum}"
+        else:
+            bound = f"in [{minimum}, {maximum}]"
+        raise ValueError(f"{name}: expected values {bound}, got min {lo} and max {hi}")
+
+
+def as_int_array(
+    name: str, a: Any, *, ndim: int | None = None, minimum: int | None = None, maximum: int | None = None
+) -> Any:
+    """An integer NumPy array (token ids, class indices), from an array or a list of ints.
+
+    TypeError: not an array or list, a masked array, a float, bool or object
+    array. ValueError: ``ndim`` axes expected, or a value outside
+    ``[minimum, maximum]``. An empty list becomes an empty int64 array.
+    """
+    import numpy as np
+
+    if isinstance(a, np.ma.MaskedArray):
+        raise TypeError(f"{name}: masked arrays are not supported (fill or drop the masked values first)")
+    if isinstance(a, (list, tuple)):
+        a = np.asarray(a) if len(a) else np.zeros(0, np.int64)
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"{name}: expected a NumPy array of integers, got {_kind(a)}")
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"{name}: expected an integer array, got dtype {a.dtype} with shape {fmt(a.shape)}")
+    if ndim is not None and a.ndim != ndim:
+        raise shape_error(name, "(N,)" if ndim == 1 else f"{ndim} axes", a.shape)
+    check_values_in(name, a, minimum, maximum)
+    return a
+
+
+def as_real_array(name: str, a: Any) -> Any:
+    """A NumPy array of integers or floats (data a loop passes on), NaN and infinity refused.
+
+    TypeError: not an ndarray, a masked array, a bool, complex, string or object
+    array. ValueError: NaN or infinity. The array is returned as is.
+    """
+    import numpy as np
+
+    if isinstance(a, np.ma.MaskedArray):
+        raise TypeError(f"{name}: masked arrays are not supported (fill or drop the masked values first)")
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"{name}: expected a NumPy array, got {_kind(a)}")
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"{name}: expected an integer or floating-point array, got dtype {a.dtype}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise ValueError(f"{name}: contains NaN or infinity (shape {fmt(a.shape)})")
     return a

@@ -1,30 +1,51 @@
 """Data sets and task generators of the book, shipped with the package.
 
-Nothing here downloads anything: generators are seeded functions, and the
-real data sets are small files inside ``lstm_tutorial/datasets/`` whose source
-and licence are stated in the docstring of their loader.
+``from lstm_tutorial import data``
+
+What is here
+------------
+* ``first_step_task``: the long-range memory task of chapters 8 to 10
+  (remember the first step's bit across ``T - 1`` noisy steps);
+* the human numbers text of chapter 11 and its token pipeline:
+  ``number_to_words``, ``human_numbers``, ``human_numbers_vocab``,
+  ``encode_tokens``, ``decode_tokens``, ``split_stream`` and
+  ``language_model_batches`` (time-major batches whose state carries over);
+* a real time series, chapter 11's Mauna Loa CO2 (``load_co2``, file
+  ``CO2_FILE``), and ``forecast_windows`` to cut a series into
+  one-step-ahead training windows.
+
+What is left out
+----------------
+Downloads: generators are seeded functions, and the real data sets are small
+files inside ``lstm_tutorial/datasets/`` whose source and licence are stated
+in the docstring of their loader. Tokenisers, padding and data loaders of
+other libraries: the book's streams are short enough for plain arrays.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__: list[str] = ["first_step_task"]
+from lstm_tutorial import _validate as V
+
+__all__ = [
+    "CO2_FILE",
+    "decode_tokens",
+    "encode_tokens",
+    "first_step_task",
+    "forecast_windows",
+    "human_numbers",
+    "human_numbers_vocab",
+    "language_model_batches",
+    "load_co2",
+    "number_to_words",
+    "split_stream",
+]
 
 
 # --------------------------------------------------------------------------
 # The long-range memory task (chapters 8 and 9)
 # --------------------------------------------------------------------------
-
-
-def _check_task_args(n: object, T: object, noise: object) -> None:
-    for name, v, low in (("n", n, 1), ("T", T, 1)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise TypeError(f"{name}: expected an int, got {type(v).__name__}")
-        if v < low:
-            raise ValueError(f"{name}: expected an int >= {low}, got {v}")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.floating)) or not noise >= 0:
-        raise ValueError(f"noise: expected a number >= 0, got {noise!r}")
 
 
 def first_step_task(n: int, T: int, seed: int = 0, *, noise: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -44,9 +65,11 @@ def first_step_task(n: int, T: int, seed: int = 0, *, noise: float = 1.0) -> tup
     T : int
         Sequence length; the bit must cross ``T - 1`` distractors.
     seed : int, default 0
-        Seed of ``np.random.default_rng``: the same seed gives the same data.
+        Seed of ``np.random.default_rng`` (an int >= 0): the same seed gives
+        the same data.
     noise : float, default 1.0
-        Standard deviation of the distractor values (0 gives silent distractors).
+        Standard deviation of the distractor values, finite and >= 0 (0 gives
+        silent distractors).
 
     Returns
     -------
@@ -57,7 +80,10 @@ def first_step_task(n: int, T: int, seed: int = 0, *, noise: float = 1.0) -> tup
 
     Taught in chapter 9 (used for the small training run of chapter 8).
     """
-    _check_task_args(n, T, noise)
+    n = V.check_int("n", n, 1)
+    T = V.check_int("T", T, 1)
+    seed = V.check_int("seed", seed, 0)
+    noise = V.check_float("noise", noise, 0.0)
     rng = np.random.default_rng(seed)
     labels = rng.integers(0, 2, size=n).astype(np.float64)  # (n,) the bit to remember
     xs = np.zeros((T, n, 2))  # (T, n, 2): value, marker
@@ -76,15 +102,6 @@ _ONES = (
     "fourteen fifteen sixteen seventeen eighteen nineteen"
 ).split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def _check_int(name: str, v: object, low: int, high: int | None = None) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-        raise TypeError(f"{name}: expected an int, got {type(v).__name__}")
-    if v < low or (high is not None and v > high):
-        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name}: expected an int {bound}, got {v}")
-    return int(v)
 
 
 def _below_thousand(n: int) -> list[str]:
@@ -119,7 +136,7 @@ def number_to_words(n: int) -> str:
 
     Taught in chapter 11 (Applications).
     """
-    n = _check_int("n", n, 1, 999_999)
+    n = V.check_int("n", n, 1, 999_999)
     words = []
     if n >= 1000:
         words += _below_thousand(n // 1000) + ["thousand"]
@@ -151,8 +168,10 @@ def human_numbers(stop: int = 10_000, sep: str = ".") -> list[str]:
 
     Taught in chapter 11 (Applications).
     """
-    stop = _check_int("stop", stop, 2, 1_000_000)
-    if not isinstance(sep, str) or not sep or " " in sep:
+    stop = V.check_int("stop", stop, 2, 1_000_000)
+    if not isinstance(sep, str):
+        raise TypeError(f"sep: expected a str, got {type(sep).__name__}")
+    if not sep or " " in sep:
         raise ValueError(f"sep: expected a non-empty string without spaces, got {sep!r}")
     tokens: list[str] = []
     for n in range(1, stop):
@@ -180,8 +199,7 @@ def human_numbers_vocab(tokens: list[str] | tuple[str, ...] | None = None) -> li
 
     Taught in chapter 11 (Applications).
     """
-    if tokens is None:
-        tokens = human_numbers()
+    tokens = human_numbers() if tokens is None else V.check_str_list("tokens", tokens)
     return list(dict.fromkeys(tokens))
 
 
@@ -205,7 +223,8 @@ def encode_tokens(tokens: list[str] | tuple[str, ...], vocab: list[str] | tuple[
 
     Taught in chapter 11 (Applications).
     """
-    index = {w: k for k, w in enumerate(vocab)}
+    tokens = V.check_str_list("tokens", tokens)
+    index = {w: k for k, w in enumerate(V.check_str_list("vocab", vocab))}
     if len(index) != len(vocab):
         raise ValueError(f"vocab: expected distinct tokens, got {len(vocab)} tokens of which {len(index)} distinct")
     try:
@@ -219,7 +238,8 @@ def decode_tokens(ids: np.ndarray | list[int], vocab: list[str] | tuple[str, ...
 
     Parameters
     ----------
-    ids : array-like of int, shape (N,)
+    ids : ndarray or list of int, shape (N,)
+        Token ids, each in ``0 .. len(vocab) - 1``.
     vocab : list of str
 
     Returns
@@ -228,19 +248,9 @@ def decode_tokens(ids: np.ndarray | list[int], vocab: list[str] | tuple[str, ...
 
     Taught in chapter 11 (Applications).
     """
-    a = np.asarray(ids)
-    if a.ndim != 1 or (a.size and not np.issubdtype(a.dtype, np.integer)):
-        raise ValueError(f"ids: expected a 1-D array of integers, got dtype {a.dtype} with shape {a.shape}")
-    if a.size and (a.min() < 0 or a.max() >= len(vocab)):
-        raise ValueError(f"ids: expected values in [0, {len(vocab) - 1}], got min {a.min()} and max {a.max()}")
+    vocab = V.check_str_list("vocab", vocab)
+    a = V.as_int_array("ids", ids, ndim=1, minimum=0, maximum=len(vocab) - 1)
     return [vocab[k] for k in a.tolist()]
-
-
-def _check_ids(ids: object) -> np.ndarray:
-    a = np.asarray(ids)
-    if a.ndim != 1 or not np.issubdtype(a.dtype, np.integer):
-        raise ValueError(f"ids: expected a 1-D array of integer token ids, got dtype {a.dtype} with shape {a.shape}")
-    return a
 
 
 def split_stream(ids: np.ndarray, train_fraction: float = 0.8, seq_len: int = 16) -> tuple[np.ndarray, np.ndarray]:
@@ -255,6 +265,7 @@ def split_stream(ids: np.ndarray, train_fraction: float = 0.8, seq_len: int = 16
     Parameters
     ----------
     ids : ndarray, shape (N,), int
+        Token ids, each >= 0.
     train_fraction : float, default 0.8
         In (0, 1).
     seq_len : int, default 16
@@ -267,11 +278,10 @@ def split_stream(ids: np.ndarray, train_fraction: float = 0.8, seq_len: int = 16
 
     Taught in chapter 11 (Applications).
     """
-    a = _check_ids(ids)
-    seq_len = _check_int("seq_len", seq_len, 1)
-    if not 0.0 < float(train_fraction) < 1.0:
-        raise ValueError(f"train_fraction: expected a number in (0, 1), got {train_fraction!r}")
-    n = (a.size - 1) // seq_len
+    a = V.as_int_array("ids", ids, ndim=1, minimum=0)
+    train_fraction = V.check_float("train_fraction", train_fraction, 0.0, 1.0, open_min=True, open_max=True)
+    seq_len = V.check_int("seq_len", seq_len, 1)
+    n = max(a.size - 1, 0) // seq_len
     cut = int(train_fraction * n) * seq_len
     if cut == 0 or cut >= a.size - 1:
         raise ValueError(f"ids: {a.size} tokens are too few to split into sequences of {seq_len} at {train_fraction}")
@@ -295,7 +305,7 @@ def language_model_batches(
     Parameters
     ----------
     ids : ndarray, shape (N,), int
-        The token stream.
+        The token stream, ids >= 0.
     seq_len : int, default 16
         Steps per batch (T).
     batch_size : int, default 64
@@ -310,12 +320,17 @@ def language_model_batches(
         ``n_batches = ((N - 1) // seq_len) // batch_size``; the tokens that do
         not fill a whole batch at the end are dropped.
 
+    Raises
+    ------
+    ValueError
+        If the stream is too short for one batch (an empty stream included).
+
     Taught in chapter 11 (Applications).
     """
-    a = _check_ids(ids).astype(np.int64, copy=False)
-    seq_len = _check_int("seq_len", seq_len, 1)
-    batch_size = _check_int("batch_size", batch_size, 1)
-    m = ((a.size - 1) // seq_len) // batch_size  # batches
+    a = V.as_int_array("ids", ids, ndim=1, minimum=0).astype(np.int64, copy=False)
+    seq_len = V.check_int("seq_len", seq_len, 1)
+    batch_size = V.check_int("batch_size", batch_size, 1)
+    m = (max(a.size - 1, 0) // seq_len) // batch_size  # batches (an empty stream has none, not -1)
     if m == 0:
         raise ValueError(
             f"ids: {a.size} tokens are too few for one batch of {batch_size} sequences of {seq_len} "
@@ -375,8 +390,8 @@ def load_co2(freq: str = "monthly", *, fill: bool = True) -> tuple[np.ndarray, n
     """
     from importlib import resources
 
-    if freq not in ("monthly", "weekly"):
-        raise ValueError(f"freq: expected 'monthly' or 'weekly', got {freq!r}")
+    freq = V.check_choice("freq", freq, ("monthly", "weekly"))
+    fill = V.check_bool("fill", fill)
     if not fill and freq == "monthly":
         raise ValueError("fill: monthly means need every week; use fill=True or freq='weekly'")
     text = resources.files("lstm_tutorial").joinpath("datasets", CO2_FILE).read_text(encoding="utf-8")
@@ -421,32 +436,15 @@ def forecast_windows(series: np.ndarray, length: int, stride: int = 1) -> tuple[
 
     Taught in chapter 11 (Applications).
     """
-    s = np.asarray(series)
-    if s.ndim not in (1, 2) or not np.issubdtype(s.dtype, np.floating):
-        raise ValueError(f"series: expected a float array of shape (N,) or (N, D), got dtype {s.dtype} with shape {s.shape}")
-    if not np.all(np.isfinite(s)):
-        raise ValueError(f"series: contains NaN or infinity (shape {s.shape}); fill the gaps first")
+    s = V.as_float_array("series", series)  # NaN refused: fill the gaps first (load_co2 does)
+    if s.ndim not in (1, 2) or s.shape[0] < 2:
+        raise V.shape_error("series", "(N,) or (N, D) with N >= 2", s.shape)
     if s.ndim == 1:
         s = s[:, None]  # (N, 1)
     N = s.shape[0]
-    if N < 2:
-        raise ValueError(f"series: expected at least 2 values, got shape {np.shape(series)}")
-    length = _check_int("length", length, 1, N - 1)
-    stride = _check_int("stride", stride, 1)
+    length = V.check_int("length", length, 1, N - 1)
+    stride = V.check_int("stride", stride, 1)
     starts = np.arange(0, N - length, stride)  # (W,)
     idx = starts[None, :] + np.arange(length)[:, None]  # (T, W)
     return s[idx], s[idx + 1]  # (T, W, D), (T, W, D)
 
-
-__all__ += [
-    "CO2_FILE",
-    "decode_tokens",
-    "encode_tokens",
-    "forecast_windows",
-    "human_numbers",
-    "human_numbers_vocab",
-    "language_model_batches",
-    "load_co2",
-    "number_to_words",
-    "split_stream",
-]

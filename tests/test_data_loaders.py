@@ -114,8 +114,11 @@ def test_encode_decode_round_trip() -> None:
         data.encode_tokens(["one", "eleven"], ["one", "two"])
     with pytest.raises(ValueError, match=r"^ids: expected values in \[0, 1\]"):
         data.decode_tokens(np.array([0, 2]), ["one", "two"])
-    with pytest.raises(ValueError, match="^ids: expected a 1-D array of integers"):
+    with pytest.raises(TypeError, match="^ids: expected an integer array, got dtype float64"):
         data.decode_tokens(np.array([0.0, 1.0]), ["one", "two"])
+    with pytest.raises(ValueError, match=r"^ids: expected shape \(N,\), got \(1, 2\)"):
+        data.decode_tokens(np.array([[0, 1]]), ["one", "two"])
+    assert data.decode_tokens([], ["one"]) == [] and data.decode_tokens([1, 0], ["a", "b"]) == ["b", "a"]
 
 
 # --------------------------------------------------------------------------
@@ -131,7 +134,7 @@ def test_split_stream_at_whole_sequences() -> None:
     assert train[-1] == valid[0]  # one shared token: last target, first input
     with pytest.raises(ValueError, match="^train_fraction"):
         data.split_stream(ids, 1.0)
-    with pytest.raises(ValueError, match="^ids: expected a 1-D array of integer"):
+    with pytest.raises(TypeError, match="^ids: expected an integer array"):
         data.split_stream(ids.astype(float))
 
 
@@ -259,5 +262,34 @@ def test_forecast_windows_features_and_errors() -> None:
         data.forecast_windows(series, 10)
     with pytest.raises(ValueError, match="^series: contains NaN"):
         data.forecast_windows(np.array([1.0, np.nan, 2.0]), 1)
-    with pytest.raises(ValueError, match="^series: expected a float array"):
+    with pytest.raises(TypeError, match="^series: expected a floating-point array"):
         data.forecast_windows(np.arange(5), 2)
+    with pytest.raises(ValueError, match=r"^series: expected shape \(N,\) or \(N, D\) with N >= 2, got \(1,\)"):
+        data.forecast_windows(np.zeros(1), 1)
+
+
+# --------------------------------------------------------------------------
+# Edge cases of the token streams (issue 12, section 4)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ids", [np.array([], dtype=np.int64), np.array([3])], ids=["empty", "one-token"])
+def test_language_model_batches_rejects_a_stream_without_one_batch(ids: np.ndarray) -> None:
+    with pytest.raises(ValueError, match=rf"^ids: {ids.size} tokens are too few for one batch of 2 sequences of 3"):
+        data.language_model_batches(ids, 3, 2)
+
+
+def test_split_stream_rejects_an_empty_stream() -> None:
+    with pytest.raises(ValueError, match="^ids: 0 tokens are too few"):
+        data.split_stream(np.array([], dtype=np.int64), 0.5, 2)
+
+
+@pytest.mark.parametrize("call", ["split_stream", "language_model_batches"])
+def test_token_ids_must_not_be_negative_as_decode_tokens_requires(call: str) -> None:
+    ids = np.arange(40) % 5
+    ids[7] = -1
+    fn = getattr(data, call)
+    with pytest.raises(ValueError, match=r"^ids: expected values >= 0, got min -1"):
+        fn(ids, seq_len=2)
+    with pytest.raises(ValueError, match=r"^ids: expected values in \[0, 4\], got min -1"):
+        data.decode_tokens(ids, ["a", "b", "c", "d", "e"])  # the same rule, with a vocabulary's upper bound

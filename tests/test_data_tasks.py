@@ -57,9 +57,34 @@ def test_silent_distractors():
         ({"n": 2.0, "T": 3}, TypeError, r"n: expected an int, got float"),
         ({"n": 2, "T": True}, TypeError, r"T: expected an int, got bool"),
         ({"n": 2, "T": 3, "noise": -1.0}, ValueError, r"noise: expected a number >= 0"),
-        ({"n": 2, "T": 3, "noise": float("nan")}, ValueError, r"noise: expected a number >= 0"),
+        ({"n": 2, "T": 3, "noise": float("nan")}, ValueError, r"noise: expected a finite number, got nan"),
+        ({"n": 2, "T": 3, "noise": "1"}, TypeError, r"noise: expected a number, got str"),
     ],
 )
 def test_bad_arguments(kwargs, err, match):
     with pytest.raises(err, match=match):
         first_step_task(**kwargs)
+
+
+@pytest.mark.parametrize("noise", [float("inf"), -float("inf")])
+def test_infinite_noise_is_rejected_not_turned_into_infinite_data(noise):
+    with pytest.raises(ValueError, match=r"^noise: expected a finite number"):
+        first_step_task(2, 3, noise=noise)
+
+
+@pytest.mark.parametrize(
+    "seed, err, match",
+    [
+        (-1, ValueError, r"^seed: expected an int >= 0, got -1"),
+        ("a", TypeError, r"^seed: expected an int, got str"),
+        (1.5, TypeError, r"^seed: expected an int, got float"),
+        (True, TypeError, r"^seed: expected an int, got bool"),
+    ],
+)
+def test_bad_seed_is_named(seed, err, match):
+    with pytest.raises(err, match=match):
+        first_step_task(2, 3, seed=seed)
+
+
+def test_numpy_integer_seed_is_an_int():
+    np.testing.assert_array_equal(first_step_task(3, 2, seed=np.int64(4))[0], first_step_task(3, 2, seed=4)[0])
