@@ -309,3 +309,13 @@ def as_real_array(name: str, a: Any) -> Any:
     if a.dtype.kind == "f" and not np.isfinite(a).all():
         raise ValueError(f"{name}: contains NaN or infinity (shape {fmt(a.shape)})")
     return a
+
+
+def check_choice(name: str, v: Any, choices: Sequence[str]) -> str:
+    """One of the strings ``choices``: TypeError for a non-string, ValueError for an unknown one."""
+    allowed = ", ".join(repr(c) for c in choices)
+    if not isinstance(v, str):
+        raise TypeError(f"{name}: expected a str, one of {allowed}, got {_kind(v)}")
+    if v not in choices:
+        raise ValueError(f"{name}: expected one of {allowed}, got {v!r}")
+    return v
