@@ -2,34 +2,45 @@
 
 ``from lstm_tutorial import torch as lt``
 
-What is here
-------------
-* the shared vocabulary of both backends, with the same signatures as
-  ``lstm_tutorial.numpy``: ``sigmoid``/``tanh``, ``rnn_cell``/``rnn``,
-  ``forget_gate``, ``input_gate``, ``candidate``, ``output_gate``,
-  ``lstm_cell``, ``lstm``, ``output_neuron`` and the seeded initialisers.
-  They take and return ``torch.Tensor``s on whatever device and dtype the
-  inputs have, and autograd differentiates them: there is no ``*_backward``
-  here, ``loss.backward()`` does chapter 8's work;
-* the bridge to ``torch.nn`` (chapter 10): ``to_torch_lstm``/``from_torch_lstm``
-  and ``to_torch_rnn``/``from_torch_rnn`` move parameters between the
-  article's notation and ``torch.nn.LSTM``/``torch.nn.RNN``, exactly;
-  ``to_torch_lstm`` explains how torch (and other frameworks) pack the gates;
-* ``LSTMModel`` and ``RNNModel``: small ``torch.nn.Module``s whose parameters
-  carry the article's names (``W_f``, ``b_f``, ..., ``W_y``, ``b_y``), used by
-  the training chapters.
+What is here:
 
-What is left out
-----------------
-No explicit backward pass (the NumPy backend has it), no multi-layer or
-bidirectional stacks, dropout, peepholes, projections or packed sequences:
-``torch.nn.LSTM`` has all of them, and ``to_torch_lstm`` hands a reader over.
-No ``torch.compile``/TorchScript: the loop is plain Python, readable and
-fast enough (``benchmarks/bench_lstm.py`` times it against ``torch.nn.LSTM``).
+* the shared vocabulary of both backends, with the same signatures as
+  ``lstm_tutorial.numpy``: ``sigmoid``/``tanh``, ``init_rnn_params``,
+  ``rnn_cell``/``rnn``, ``init_lstm_params``, ``forget_gate``,
+  ``input_gate``, ``candidate``, ``output_gate``, ``lstm_cell``, ``lstm``,
+  ``output_neuron``, and the ``LSTMParams``/``RNNParams`` classes. They take
+  and return ``torch.Tensor``s on whatever device and dtype the inputs have,
+  and autograd differentiates them: there is no ``*_backward`` here,
+  ``loss.backward()`` does chapter 8's work;
+* the bridge to ``torch.nn``: ``to_torch_lstm``/``from_torch_lstm``
+  (chapter 10) and ``to_torch_rnn``/``from_torch_rnn`` move parameters
+  between the article's notation and ``torch.nn.LSTM``/``torch.nn.RNN``,
+  exactly. Inside the package the gates are always in the article's order
+  f, i, C~, o; torch's order i, f, g, o appears only in these converters, and
+  ``to_torch_lstm`` explains it (and how other frameworks pack the gates).
+
+The ``torch.nn.Module`` with the article's parameter names, ``LSTMModel``,
+lives in ``lstm_tutorial.torch_models`` (it imports this module; this module
+does not import it).
+
+What is left out: an explicit backward pass (the NumPy backend has it),
+multi-layer or bidirectional stacks, dropout, peepholes, projections and
+packed sequences: ``torch.nn.LSTM`` has all of them, and ``to_torch_lstm``
+hands a reader over. No ``torch.compile``/TorchScript: the loop is plain
+Python, readable and fast enough (``benchmarks/bench_lstm.py`` times it
+against ``torch.nn.LSTM``).
 
 Shapes are time-major, as in ``torch.nn.LSTM``: a sequence is ``(T, B, D)`` or,
 unbatched, ``(T, D)``; one step is ``(B, D)`` or ``(D,)``. Outputs keep the
-caller's batching, dtype and device.
+caller's batching, dtype and device. An empty batch (``B = 0``) is refused
+with "the batch is empty", as in the NumPy backend (``torch.nn.LSTM`` would
+accept it; here it is almost always a slicing mistake).
+
+Bad input: TypeError for the wrong kind of thing (a NumPy array, an integer
+tensor, a mismatched dtype or device), ValueError for a wrong value (a shape,
+NaN or infinity), naming the caller's argument; the checks live in
+``lstm_tutorial._validate``. Huge finite inputs (1e300) saturate silently, as
+torch's own functions do.
 
 Dtypes: unlike the NumPy backend, nothing is promoted. Every tensor of a call
 must share the dtype and device of ``params``, or a ``TypeError`` names the
@@ -40,9 +51,9 @@ because its data came from ``torch.from_numpy``. The initialisers return tensors
 ``torch.get_default_dtype()`` (float32 unless changed), holding the NumPy
 backend's values for the same seed rounded to that dtype.
 
-Speed: as in the NumPy backend, ``lstm`` stacks the four gates into one
-``(4H, H + D)`` matrix once per call, projects the inputs of all steps with
-one matrix product and does one ``(B, H) @ (H, 4H)`` product per step;
+Speed: ``lstm`` stacks the four gates into one ``(4H, H + D)`` matrix once per
+call, in the article's order f, i, C~, o, projects the inputs of all steps
+with one matrix product and does one ``(B, H) @ (H, 4H)`` product per step;
 ``rnn`` likewise. The single-step functions are the readable version the
 chapters teach; the tests check that both agree, with the NumPy backend and
 with ``torch.nn``, on values and on gradients.
@@ -50,7 +61,6 @@ with ``torch.nn``, on values and on gradients.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -62,9 +72,7 @@ from lstm_tutorial import numpy as _np_backend
 from lstm_tutorial._params import LSTMParams, RNNParams
 
 __all__ = [
-    "LSTMModel",
     "LSTMParams",
-    "RNNModel",
     "RNNParams",
     "candidate",
     "forget_gate",
@@ -90,42 +98,6 @@ __all__ = [
 # --------------------------------------------------------------------------
 
 
-def _is_float(a: Tensor) -> bool:
-    return a.is_floating_point()
-
-
-def _all_finite(a: Tensor) -> bool:
-    # subtle: NaN and inf survive a sum, so one fast reduction settles the usual
-    # case; only a non-finite sum (which a huge but finite tensor can also give)
-    # pays for the elementwise check. No gradient is recorded for either.
-    with torch.no_grad():
-        return bool(torch.isfinite(a.sum())) or bool(torch.isfinite(a).all())
-
-
-def _as_tensor(name: str, a: Any) -> Tensor:
-    """Accept floating-point tensors; reject NumPy arrays, integer tensors, NaN."""
-    if isinstance(a, np.ndarray):
-        raise TypeError(
-            f"{name}: expected a torch.Tensor, got a NumPy array of shape {V.fmt(a.shape)} "
-            "(convert it with torch.from_numpy, or use lstm_tutorial.numpy)"
-        )
-    V.check_array(name, a, Tensor, _is_float, _all_finite)
-    return a
-
-
-def _same_kind(name: str, a: Tensor, ref_name: str, ref: Tensor) -> None:
-    """TypeError unless ``a`` has the dtype and device of ``ref`` (no silent promotion)."""
-    if a.dtype != ref.dtype:
-        raise TypeError(
-            f"{name}: dtype {a.dtype} does not match {ref_name} ({ref.dtype}); convert one of them "
-            f"with .to({ref.dtype}) or .to({a.dtype}) (this backend does not promote dtypes)"
-        )
-    if a.device != ref.device:
-        raise TypeError(
-            f"{name}: is on device {a.device} but {ref_name} is on {ref.device}; move one of them with .to(device)"
-        )
-
-
 def _check_params(params: Any, kind: str) -> tuple[int, int]:
     if kind == "lstm":
         H, D = V.lstm_param_sizes(params, LSTMParams)
@@ -133,15 +105,15 @@ def _check_params(params: Any, kind: str) -> tuple[int, int]:
         H, D = V.rnn_param_sizes(params, RNNParams)
     first = f"params.{params._fields[0]}"
     for name, a in zip(params._fields, params):
-        _as_tensor(f"params.{name}", a)
-        _same_kind(f"params.{name}", a, first, params[0])
+        V.as_float_tensor(f"params.{name}", a)
+        V.check_same_kind(f"params.{name}", a, first, params[0])
     return H, D
 
 
 def _input(name: str, a: Any, params: Any) -> Tensor:
     """Validate a data tensor and check it matches the parameters' dtype and device."""
-    a = _as_tensor(name, a)
-    _same_kind(name, a, "params", params[0])
+    a = V.as_float_tensor(name, a)
+    V.check_same_kind(name, a, "params", params[0])
     return a
 
 
@@ -154,7 +126,7 @@ def _zeros_or(name: str, a: Any, batch: int | None, H: int, why: str, like: Tens
 
 
 def _step_inputs(x: Any, h_prev: Any, params: Any, kind: str) -> tuple[Tensor, Tensor, int]:
-    """Validate one step's ``x`` and ``h_prev``; return them and the hidden size."""
+    """Validate one step's ``x`` and ``h_prev`` (each once); return them and the hidden size."""
     H, D = _check_params(params, kind)
     x = _input("x", x, params)
     batch = V.step_dims("x", x.shape, D)
@@ -174,13 +146,19 @@ def _batched(a: Tensor, batched: bool) -> Tensor:
 
 
 def _as_z(z: Any) -> Tensor:
-    """Tensors pass through; Python numbers and lists become tensors of the default dtype."""
-    if isinstance(z, (int, float, list, tuple)) and not isinstance(z, bool):
-        try:
-            z = torch.tensor(z, dtype=torch.get_default_dtype())
-        except (TypeError, ValueError, RuntimeError) as err:
-            raise TypeError(f"z: cannot be read as a float tensor ({err})") from None
-    return _as_tensor("z", z)
+    """Tensors pass through; Python numbers and lists become tensors of the default dtype.
+
+    subtle: a number is checked in float64 before it is rounded to the default
+    dtype, so 1e300 (finite) saturates to 1 in float32 instead of being refused
+    as the infinity that rounding makes of it.
+    """
+    if isinstance(z, (bool, np.ndarray)) or not isinstance(z, (int, float, list, tuple)):
+        return V.as_float_tensor("z", z)
+    try:
+        z64 = torch.tensor(V.as_float_array("z", z), dtype=torch.float64)
+    except RuntimeError as err:  # e.g. a ragged list
+        raise TypeError(f"z: cannot be read as a float tensor ({err})") from None
+    return z64.to(torch.get_default_dtype())
 
 
 def sigmoid(z: Any) -> Tensor:
@@ -378,6 +356,17 @@ def _hx(x: Tensor, h_prev: Tensor) -> Tensor:
     return torch.cat([h_prev, x], dim=-1)  # (B, H + D)
 
 
+# Each part's activation: the candidate is a tanh neuron, the three gates are sigmoid neurons.
+_ACTIVATION = {"f": torch.sigmoid, "i": torch.sigmoid, "c": torch.tanh, "o": torch.sigmoid}
+
+
+def _gate(x: Any, h_prev: Any, params: LSTMParams, part: str) -> Tensor:
+    """``act(W_<part> [h_{t-1}, x_t] + b_<part>)`` for ``part`` in f, i, c, o, arguments checked once."""
+    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
+    W, b = getattr(params, "W_" + part), getattr(params, "b_" + part)  # (H, H + D), (H,)
+    return _ACTIVATION[part](_hx(x, h_prev) @ W.T + b)  # (B, H)
+
+
 def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     """The forget part's gate: ``f_t = sigmoid(W_f [h_{t-1}, x_t] + b_f)``.
 
@@ -396,8 +385,7 @@ def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
 
     Taught in chapter 3.
     """
-    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
-    return torch.sigmoid(_hx(x, h_prev) @ params.W_f.T + params.b_f)  # (B, H)
+    return _gate(x, h_prev, params, "f")
 
 
 def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
@@ -417,8 +405,7 @@ def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
 
     Taught in chapter 4.
     """
-    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
-    return torch.sigmoid(_hx(x, h_prev) @ params.W_i.T + params.b_i)  # (B, H)
+    return _gate(x, h_prev, params, "i")
 
 
 def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
@@ -436,8 +423,7 @@ def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
 
     Taught in chapter 4.
     """
-    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
-    return torch.tanh(_hx(x, h_prev) @ params.W_c.T + params.b_c)  # (B, H)
+    return _gate(x, h_prev, params, "c")
 
 
 def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
@@ -457,8 +443,7 @@ def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
 
     Taught in chapter 5.
     """
-    x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
-    return torch.sigmoid(_hx(x, h_prev) @ params.W_o.T + params.b_o)  # (B, H)
+    return _gate(x, h_prev, params, "o")
 
 
 def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Tensor, Tensor]:
@@ -512,15 +497,14 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Tensor, Tensor]:
 # --------------------------------------------------------------------------
 
 
-def _fused(params: LSTMParams) -> tuple[Tensor, Tensor, Tensor]:
-    """Stack the gates in the order f, i, o, c~: ``(W_h part, W_x part, bias)``.
+def _stacked(params: LSTMParams) -> tuple[Tensor, Tensor, Tensor]:
+    """Stack the gates in the article's order f, i, C~, o: ``(W_h part, W_x part, bias)``.
 
-    The order is the NumPy backend's: the three sigmoid gates first, so one
-    ``torch.sigmoid`` covers them. ``torch.cat`` is differentiable, so
-    gradients flow back to each ``W_f``, ``W_i``, ... separately.
+    ``torch.cat`` is differentiable, so gradients flow back to each ``W_f``,
+    ``W_i``, ... separately.
     """
-    W = torch.cat([params.W_f, params.W_i, params.W_o, params.W_c], dim=0)  # (4H, H + D)
-    b = torch.cat([params.b_f, params.b_i, params.b_o, params.b_c])  # (4H,)
+    W = torch.cat([params.W_f, params.W_i, params.W_c, params.W_o], dim=0)  # (4H, H + D)
+    b = torch.cat([params.b_f, params.b_i, params.b_c, params.b_o])  # (4H,)
     H = params.hidden_size
     return W[:, :H], W[:, H:], b  # (4H, H), (4H, D), (4H,)
 
@@ -545,7 +529,7 @@ def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Tensor, tuple[Tensor,
     Notes
     -----
     Computes exactly ``lstm_cell`` step after step (the tests check it), but
-    with the four gates stacked once per call: the inputs of all T steps are
+    with the four gates stacked once per call (f, i, C~, o): the inputs of all T steps are
     projected by one ``(T*B, D) @ (D, 4H)`` product and each step adds one
     ``(B, H) @ (H, 4H)`` product. Autograd records every step, so
     ``hs.sum().backward()`` is backpropagation through time.
@@ -564,7 +548,7 @@ def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Tensor, tuple[Tensor,
     b = batch is not None
     X = _batched(xs, b)  # (T, B, D)
     B = X.shape[1]
-    Wh, Wx, bias = _fused(params)
+    Wh, Wx, bias = _stacked(params)
     # The input part of every gate at every step, bias included: one product.
     Z_x = torch.addmm(bias, X.reshape(T * B, D), Wx.T).view(T, B, 4 * H)  # (T, B, 4H)
     WhT = Wh.T  # (H, 4H)
@@ -573,12 +557,13 @@ def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Tensor, tuple[Tensor,
     # subtle: unbind once rather than index Z_x[t]: the backward of each
     # Z_x[t] would allocate a zero (T, B, 4H) gradient, T times over.
     for z_x in Z_x.unbind(0):
-        z = torch.addmm(z_x, h, WhT)  # all four pre-activations (B, 4H)
-        z_sig, z_c = z.split([3 * H, H], dim=1)  # (B, 3H), (B, H)
-        f, i, o = torch.sigmoid(z_sig).chunk(3, dim=1)  # forget, input, output gates (B, H)
-        c_tilde = torch.tanh(z_c)  # candidate memory (B, H)
-        c = torch.addcmul(f * c, i, c_tilde)  # C_t = f_t * C_{t-1} + i_t * C~_t (B, H)
-        h = o * torch.tanh(c)  # h_t = o_t * tanh(C_t) (B, H)
+        z_f, z_i, z_c, z_o = torch.addmm(z_x, h, WhT).chunk(4, dim=1)  # pre-activations, (B, H) each
+        f = torch.sigmoid(z_f)  # forget part                       (B, H)
+        i = torch.sigmoid(z_i)  # input part                        (B, H)
+        c_tilde = torch.tanh(z_c)  # candidate long-term memory     (B, H)
+        o = torch.sigmoid(z_o)  # output part                       (B, H)
+        c = f * c + i * c_tilde  # C_t = f_t * C_{t-1} + i_t * C~_t (B, H)
+        h = o * torch.tanh(c)  # h_t = o_t * tanh(C_t)              (B, H)
         hs.append(h)
     Hs = torch.stack(hs)  # (T, B, H)
     if not b:
@@ -609,15 +594,15 @@ def output_neuron(h: Any, W_y: Any, b_y: Any) -> Tensor:
 
     Taught in chapter 1 (option 1: predict now) and chapter 6.
     """
-    h, W_y, b_y = _as_tensor("h", h), _as_tensor("W_y", W_y), _as_tensor("b_y", b_y)
+    h, W_y, b_y = V.as_float_tensor("h", h), V.as_float_tensor("W_y", W_y), V.as_float_tensor("b_y", b_y)
     if h.ndim < 1:
         raise V.shape_error("h", "(..., hidden)", h.shape)
     if W_y.ndim != 2 or W_y.shape[1] != h.shape[-1]:
         raise V.shape_error("W_y", f"(outputs, {h.shape[-1]}) to match h's last axis", W_y.shape)
     if tuple(b_y.shape) != (W_y.shape[0],):
         raise V.shape_error("b_y", V.fmt((W_y.shape[0],)), b_y.shape)
-    _same_kind("h", h, "W_y", W_y)
-    _same_kind("b_y", b_y, "W_y", W_y)
+    V.check_same_kind("h", h, "W_y", W_y)
+    V.check_same_kind("b_y", b_y, "W_y", W_y)
     return torch.sigmoid(h @ W_y.T + b_y)  # (..., K)
 
 
@@ -631,21 +616,13 @@ _TORCH_GATES = ("i", "f", "c", "o")
 
 def _param_tensors(params: Any, kind: str) -> Any:
     """NumPy arrays or tensors -> tensors of one dtype and device, checked like the backend's."""
-    if kind == "lstm":
-        V.lstm_param_sizes(params, LSTMParams)
-    else:
-        V.rnn_param_sizes(params, RNNParams)
-    out = []
-    for name, a in zip(params._fields, params):
-        if isinstance(a, np.ndarray):
-            if a.dtype not in (np.float32, np.float64):
-                raise TypeError(
-                    f"params.{name}: expected a floating-point array (float32 or float64), "
-                    f"got dtype {a.dtype} with shape {V.fmt(a.shape)}"
-                )
-            a = torch.from_numpy(np.ascontiguousarray(a))
-        out.append(a)
-    params = type(params)(*out)
+    if isinstance(params, (LSTMParams, RNNParams)):  # anything else: _check_params names it
+        params = params._make(
+            torch.from_numpy(np.ascontiguousarray(V.as_float_array(f"params.{name}", a)))
+            if isinstance(a, np.ndarray)
+            else a
+            for name, a in zip(params._fields, params)
+        )
     _check_params(params, kind)
     return params
 
@@ -869,190 +846,3 @@ def from_torch_rnn(module: nn.RNN | nn.RNNCell) -> RNNParams:
     if bias is None:
         bias = w_ih.new_zeros(module.hidden_size)
     return RNNParams(_numpy(w_hh.clone()), _numpy(w_ih.clone()), _numpy(bias.clone()))
-
-
-# --------------------------------------------------------------------------
-# Modules for training (chapters 10 and later)
-# --------------------------------------------------------------------------
-
-
-def _init_output(hidden_size: int, output_size: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """``W_y (K, H)``, ``b_y (K,)`` uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (``torch.nn.Linear``'s bound).
-
-    Drawn from ``np.random.default_rng([seed, 1])``: a stream of its own, so
-    the cell's parameters stay those of ``init_*_params(..., seed)``.
-    """
-    if isinstance(output_size, bool) or not isinstance(output_size, (int, np.integer)):
-        raise TypeError(f"output_size: expected an int, got {type(output_size).__name__}")
-    if output_size < 1:
-        raise ValueError(f"output_size: expected a positive int, got {output_size}")
-    rng = np.random.default_rng(None if seed is None else [seed, 1])
-    k = 1.0 / math.sqrt(hidden_size)
-    return rng.uniform(-k, k, (output_size, hidden_size)), rng.uniform(-k, k, output_size)
-
-
-def _parameter(a: np.ndarray, dtype: torch.dtype | None, device: Any) -> nn.Parameter:
-    return nn.Parameter(torch.tensor(a, dtype=dtype or torch.get_default_dtype(), device=device))
-
-
-class LSTMModel(nn.Module):
-    """One LSTM layer with the article's output neuron at every step.
-
-    ``y^_t = sigmoid(W_y h_t + b_y)`` for every step of ``hs, _ = lstm(xs, state, params)``.
-    The parameters are ``nn.Parameter``s named as in the article (``W_f``,
-    ``W_i``, ``W_c``, ``W_o``, ``b_f``, ``b_i``, ``b_c``, ``b_o``, ``W_y``,
-    ``b_y``), so ``model.W_f.grad`` is the gradient of the forget gate's
-    weights and ``model.state_dict()`` reads like the book. The forward pass is
-    this backend's ``lstm``.
-
-    Parameters
-    ----------
-    input_size : int
-        Number of input features D.
-    hidden_size : int
-        Number of hidden units H.
-    output_size : int, default 1
-        Number of output neurons K (1: the article's single neuron).
-    seed : int, default 0
-        The cell starts from ``init_lstm_params(input_size, hidden_size, seed)``
-        (the NumPy backend's values); ``W_y, b_y`` are drawn uniform in
-        ``[-1/sqrt(H), 1/sqrt(H)]`` from ``np.random.default_rng([seed, 1])``.
-        torch's global random generator is not used.
-    forget_bias : float, optional
-        Passed to ``init_lstm_params`` (chapter 9).
-    dtype, device : optional
-        Of the parameters; default ``torch.get_default_dtype()`` on the CPU.
-
-    Examples
-    --------
-    >>> model = LSTMModel(input_size=1, hidden_size=8)
-    >>> y_hat, (h_n, c_n) = model(torch.zeros(20, 4, 1))   # (T, B, D) -> (T, B, 1)
-    >>> y_hat.shape
-    torch.Size([20, 4, 1])
-
-    Taught in chapter 10 (The same cell in PyTorch); trained in the chapters after.
-    """
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        output_size: int = 1,
-        seed: int = 0,
-        *,
-        forget_bias: float | None = None,
-        dtype: torch.dtype | None = None,
-        device: Any = None,
-    ) -> None:
-        super().__init__()
-        cell = _np_backend.init_lstm_params(input_size, hidden_size, seed, forget_bias=forget_bias)
-        for name, a in zip(LSTMParams._fields, cell):
-            setattr(self, name, _parameter(a, dtype, device))
-        W_y, b_y = _init_output(hidden_size, output_size, seed)
-        self.W_y = _parameter(W_y, dtype, device)  # (K, H)
-        self.b_y = _parameter(b_y, dtype, device)  # (K,)
-
-    def params(self) -> LSTMParams:
-        """The cell's parameters as an ``LSTMParams`` of this module's ``nn.Parameter`` objects (not copies)."""
-        return LSTMParams(self.W_f, self.W_i, self.W_c, self.W_o, self.b_f, self.b_i, self.b_c, self.b_o)
-
-    def forward(
-        self, xs: Tensor, state: tuple[Tensor, Tensor] | None = None, *, logits: bool = False
-    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        """Predict at every step.
-
-        Parameters
-        ----------
-        xs : Tensor, shape (T, B, D) or (T, D)
-        state : pair ``(h0, c0)`` of Tensor, each (B, H) or (H,), or None for zeros
-        logits : bool, default False
-            Return ``W_y h_t + b_y`` before the sigmoid, for
-            ``torch.nn.BCEWithLogitsLoss`` (more accurate than a log of a
-            sigmoid that has rounded to 0 or 1).
-
-        Returns
-        -------
-        y_hat : Tensor, shape (T, B, K) or (T, K)
-            ``sigmoid(W_y h_t + b_y)`` at every step (or the logits).
-        (h_n, c_n) : pair of Tensor, each (B, H) or (H,)
-            The final state, to carry into the next chunk of a long sequence.
-        """
-        hs, state_n = lstm(xs, state, self.params())  # (T, B, H)
-        z = torch.nn.functional.linear(hs, self.W_y, self.b_y)  # (T, B, K)
-        return (z if logits else torch.sigmoid(z)), state_n
-
-    def extra_repr(self) -> str:
-        H = self.W_f.shape[0]
-        return f"input_size={self.W_f.shape[1] - H}, hidden_size={H}, output_size={self.W_y.shape[0]}"
-
-
-class RNNModel(nn.Module):
-    """One plain (tanh) RNN layer with the article's output neuron at every step.
-
-    ``y^_t = sigmoid(W_y h_t + b_y)`` for every step of ``hs, _ = rnn(xs, h0, params)``;
-    parameters named ``W_h``, ``W_x``, ``b_h``, ``W_y``, ``b_y``. The same
-    interface as ``LSTMModel``, so a chapter can train both on one task and
-    compare.
-
-    Parameters
-    ----------
-    input_size : int
-        Number of input features D.
-    hidden_size : int
-        Number of hidden units H.
-    output_size : int, default 1
-        Number of output neurons K.
-    seed : int, default 0
-        The cell starts from ``init_rnn_params(input_size, hidden_size, seed)``;
-        ``W_y, b_y`` as in ``LSTMModel``.
-    dtype, device : optional
-        Of the parameters; default ``torch.get_default_dtype()`` on the CPU.
-
-    Taught in chapter 10 (The same cell in PyTorch); trained in the chapters after.
-    """
-
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size: int,
-        output_size: int = 1,
-        seed: int = 0,
-        *,
-        dtype: torch.dtype | None = None,
-        device: Any = None,
-    ) -> None:
-        super().__init__()
-        cell = _np_backend.init_rnn_params(input_size, hidden_size, seed)
-        for name, a in zip(RNNParams._fields, cell):
-            setattr(self, name, _parameter(a, dtype, device))
-        W_y, b_y = _init_output(hidden_size, output_size, seed)
-        self.W_y = _parameter(W_y, dtype, device)  # (K, H)
-        self.b_y = _parameter(b_y, dtype, device)  # (K,)
-
-    def params(self) -> RNNParams:
-        """The cell's parameters as an ``RNNParams`` of this module's ``nn.Parameter`` objects (not copies)."""
-        return RNNParams(self.W_h, self.W_x, self.b_h)
-
-    def forward(self, xs: Tensor, h0: Tensor | None = None, *, logits: bool = False) -> tuple[Tensor, Tensor]:
-        """Predict at every step.
-
-        Parameters
-        ----------
-        xs : Tensor, shape (T, B, D) or (T, D)
-        h0 : Tensor, shape (B, H) or (H,), or None for zeros
-        logits : bool, default False
-            Return ``W_y h_t + b_y`` before the sigmoid.
-
-        Returns
-        -------
-        y_hat : Tensor, shape (T, B, K) or (T, K)
-        h_n : Tensor, shape (B, H) or (H,)
-        """
-        hs, h_n = rnn(xs, h0, self.params())  # (T, B, H)
-        z = torch.nn.functional.linear(hs, self.W_y, self.b_y)  # (T, B, K)
-        return (z if logits else torch.sigmoid(z)), h_n
-
-    def extra_repr(self) -> str:
-        return (
-            f"input_size={self.W_x.shape[1]}, hidden_size={self.W_h.shape[0]}, output_size={self.W_y.shape[0]}"
-        )

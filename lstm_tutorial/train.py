@@ -265,8 +265,8 @@ def init_classifier(
     seed : int, default 0
         The cell is ``init_lstm_params``/``init_rnn_params(input_size, hidden_size, seed)``;
         ``W_y, b_y`` are uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` from
-        ``np.random.default_rng([seed, 1])``, the same draws as the torch
-        backend's ``LSTMModel``/``RNNModel`` with this seed.
+        ``np.random.default_rng([seed, 1])``, the same draws as
+        ``lstm_tutorial.torch_models.LSTMModel`` with this seed.
     forget_bias : float, optional
         LSTM only: the initial forget-gate bias (chapter 9).
 

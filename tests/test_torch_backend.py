@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -405,7 +406,9 @@ def test_runs_on_the_device_of_its_inputs():
     m = lt.to_torch_lstm(gp)
     assert m.weight_ih_l0.device.type == "cuda"
     close(m(t(xs).cuda())[0].cpu(), hs.cpu(), 1e-10)
-    model = lt.LSTMModel(3, 4, device="cuda")
+    from lstm_tutorial.torch_models import LSTMModel
+
+    model = LSTMModel(3, 4, device="cuda")
     assert model(torch.zeros(5, 2, 3, device="cuda"))[0].device.type == "cuda"
 
 
@@ -452,6 +455,13 @@ BAD = [
     (ValueError, r"W_y: expected shape \(outputs, 4\) to match h's last axis, got \(1, 5\)", "output_neuron",
      (Z((5, 2, 4)), Z((1, 5)), Z(1))),
     (ValueError, r"b_y: expected shape \(2,\), got \(1,\)", "output_neuron", (Z((5, 2, 4)), Z((2, 4)), Z(1))),
+    # an empty batch is refused, and said so, in both backends (torch.nn.LSTM would accept it)
+    (ValueError, r"xs: the batch is empty: expected shape \(T, batch, 3\) with batch >= 1, got \(5, 0, 3\)", "lstm",
+     (Z((5, 0, 3)), None, P)),
+    (ValueError, r"xs: the batch is empty: expected shape \(T, batch, 3\) with batch >= 1, got \(2, 0, 3\)", "rnn",
+     (Z((2, 0, 3)), None, R)),
+    (ValueError, r"x: the batch is empty: expected shape \(batch, 3\) with batch >= 1, got \(0, 3\)", "input_gate",
+     (Z((0, 3)), Z((0, 4)), P)),
 ]
 
 
@@ -482,3 +492,54 @@ def test_numpy_arrays_are_refused_with_a_hint():
         lt.lstm(torch.zeros(5, 2, 3), None, P)
     with pytest.raises(TypeError, match="z: expected a floating-point array"):
         lt.sigmoid(torch.tensor([1, 2]))
+
+
+def test_wrong_kinds_are_type_errors_and_wrong_values_value_errors():
+    p = lt.init_lstm_params(3, 4)
+    with pytest.raises(TypeError, match="z: expected a Tensor, got bool"):
+        lt.sigmoid(True)
+    with pytest.raises(TypeError, match="z: expected a Tensor, got str"):
+        lt.tanh("1.0")
+    with pytest.raises(TypeError, match="z: cannot be read as a float"):
+        lt.sigmoid([[1.0], [1.0, 2.0]])
+    with pytest.raises(ValueError, match="z: contains NaN or infinity"):
+        lt.sigmoid(float("nan"))
+    with pytest.raises(TypeError, match=r"xs: expected a floating-point array .* got dtype torch\.bool"):
+        lt.lstm(torch.zeros(5, 2, 3, dtype=torch.bool), None, p)
+    with pytest.raises(TypeError, match="state: expected a pair"):
+        lt.lstm(torch.zeros(5, 2, 3), torch.zeros(2, 4), p)
+    with pytest.raises(TypeError, match="h: expected a Tensor, got list"):
+        lt.output_neuron([0.0] * 4, torch.zeros(1, 4), torch.zeros(1))
+
+
+def test_converters_check_numpy_parameters_once_naming_the_field():
+    with pytest.raises(TypeError, match=r"params\.W_i: masked arrays are not supported"):
+        lt.to_torch_lstm(P._replace(W_i=np.ma.masked_array(P.W_i)))
+    with pytest.raises(ValueError, match=r"params\.b_c: contains NaN or infinity \(shape \(4,\)\)"):
+        lt.to_torch_lstm(P._replace(b_c=np.full(4, np.nan)))
+    with pytest.raises(TypeError, match=r"params\.W_x: expected a floating-point array .* got dtype object"):
+        lt.to_torch_rnn(R._replace(W_x=R.W_x.astype(object)))
+    with pytest.raises(TypeError, match="params: expected LSTMParams, got RNNParams"):
+        lt.to_torch_lstm(R)
+    with pytest.raises(TypeError, match="params: expected RNNParams, got tuple"):
+        lt.to_torch_rnn(tuple(R))
+
+
+def test_huge_finite_inputs_saturate_without_warnings():
+    p = tparams(rand_lstm(_rng(20), 3, 4))
+    q = tparams(rand_rnn(_rng(21), 3, 4))
+    big = torch.full((5, 2, 3), 1e300, dtype=F64)
+    big[:, 1] = -1e300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert lt.sigmoid(1e300).item() == 1.0 and lt.sigmoid(-1e300).item() == 0.0  # float32: no "infinity" error
+        assert lt.tanh(torch.tensor([1e300, -1e300], dtype=F64)).tolist() == [1.0, -1.0]
+        hs, (h_n, c_n) = lt.lstm(big, None, p)
+        assert torch.isfinite(hs).all() and torch.isfinite(c_n).all()
+        h, c = lt.lstm_cell(big[0], (hs[0], c_n), p)
+        assert torch.isfinite(h).all() and torch.isfinite(c).all()
+        assert torch.isfinite(lt.forget_gate(big[0], hs[0], p)).all()
+        rh, _ = lt.rnn(big, None, q)
+        assert rh.abs().max().item() <= 1.0
+        y = lt.output_neuron(torch.full((2, 4), 1e300, dtype=F64), t(np.ones((1, 4))), t(np.zeros(1)))
+        assert y.tolist() == [[1.0], [1.0]]

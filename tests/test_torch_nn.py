@@ -1,4 +1,4 @@
-"""The bridge to torch.nn (converters) and the article-named modules LSTMModel / RNNModel."""
+"""The bridge to torch.nn (converters, lstm_tutorial.torch) and the article-named LSTMModel (lstm_tutorial.torch_models)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from torch import nn
 
 from lstm_tutorial import numpy as ln
 from lstm_tutorial import torch as lt
+from lstm_tutorial.torch_models import LSTMModel
 
 F64 = torch.float64
 
@@ -128,8 +129,7 @@ def test_converters_leave_torchs_random_generator_alone():
     state = torch.random.get_rng_state()
     lt.to_torch_lstm(rand_lstm(_rng(8), 2, 3))
     lt.to_torch_rnn(rand_rnn(_rng(8), 2, 3))
-    lt.LSTMModel(2, 3)
-    lt.RNNModel(2, 3)
+    LSTMModel(2, 3)
     assert torch.equal(torch.random.get_rng_state(), state)
 
 
@@ -179,14 +179,14 @@ def test_a_trained_nn_lstm_predicts_the_same_in_the_numpy_backend():
 
 
 # --------------------------------------------------------------------------
-# LSTMModel and RNNModel
+# LSTMModel
 # --------------------------------------------------------------------------
 
 LSTM_NAMES = {"W_f", "W_i", "W_c", "W_o", "b_f", "b_i", "b_c", "b_o", "W_y", "b_y"}
 
 
 def test_lstm_model_parameters_are_named_after_the_gates():
-    model = lt.LSTMModel(3, 4, output_size=2, seed=5)
+    model = LSTMModel(3, 4, output_size=2, seed=5)
     shapes = {n: tuple(p.shape) for n, p in model.named_parameters()}
     assert set(shapes) == LSTM_NAMES
     assert shapes["W_f"] == (4, 7) and shapes["b_c"] == (4,)
@@ -196,28 +196,25 @@ def test_lstm_model_parameters_are_named_after_the_gates():
     assert all(a is getattr(model, n) for n, a in zip(params._fields, params))  # not copies
     for a, b in zip(params, lt.init_lstm_params(3, 4, seed=5)):  # starts where the functions do
         assert a.dtype == torch.get_default_dtype() and torch.equal(a.detach(), b)
-    assert lt.LSTMModel(3, 4, forget_bias=1.0).b_f.detach().tolist() == [1.0] * 4
+    assert LSTMModel(3, 4, forget_bias=1.0).b_f.detach().tolist() == [1.0] * 4
     assert "hidden_size=4" in repr(model)
 
 
-def test_rnn_model_parameters_are_named_after_the_article():
-    model = lt.RNNModel(2, 3)
-    assert {n for n, _ in model.named_parameters()} == {"W_h", "W_x", "b_h", "W_y", "b_y"}
-    for a, b in zip(model.params(), lt.init_rnn_params(2, 3)):
-        assert torch.equal(a.detach(), b)
-
-
 def test_model_seeds_are_reproducible_and_distinct():
-    a, b, c = lt.LSTMModel(2, 3, seed=1), lt.LSTMModel(2, 3, seed=1), lt.LSTMModel(2, 3, seed=2)
+    a, b, c = LSTMModel(2, 3, seed=1), LSTMModel(2, 3, seed=1), LSTMModel(2, 3, seed=2)
     assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
     assert not torch.equal(a.W_y, c.W_y)
-    with pytest.raises(ValueError, match="output_size: expected a positive int, got 0"):
-        lt.LSTMModel(2, 3, output_size=0)
+    with pytest.raises(ValueError, match="output_size: expected an int >= 1, got 0"):
+        LSTMModel(2, 3, output_size=0)
+    with pytest.raises(TypeError, match="output_size: expected an int, got float"):
+        LSTMModel(2, 3, output_size=2.0)
+    with pytest.raises(TypeError, match="output_size: expected an int, got bool"):
+        LSTMModel(2, 3, output_size=True)
 
 
 @pytest.mark.parametrize("T,B", [(1, 1), (6, 3), (4, None), (1, None)])
 def test_lstm_model_equals_the_functional_backend(T, B):
-    model = lt.LSTMModel(2, 3, output_size=2, seed=T, dtype=F64)
+    model = LSTMModel(2, 3, output_size=2, seed=T, dtype=F64)
     with torch.no_grad():  # random biases everywhere, not the init's
         for prm in model.parameters():
             prm.copy_(t(_rng(9, T).normal(0, 0.7, prm.shape)))
@@ -242,7 +239,7 @@ def test_lstm_model_equals_the_functional_backend(T, B):
 
 
 def test_lstm_model_gradients_match_numpy_bptt():
-    model = lt.LSTMModel(2, 3, seed=4, dtype=F64)
+    model = LSTMModel(2, 3, seed=4, dtype=F64)
     rng = _rng(11)
     with torch.no_grad():
         for prm in model.parameters():
@@ -264,27 +261,8 @@ def test_lstm_model_gradients_match_numpy_bptt():
     close(model.b_y.grad, dz.sum(axis=(0, 1)), 1e-8)
 
 
-@pytest.mark.parametrize("B", [None, 1, 4])
-def test_rnn_model_equals_the_functional_backend(B):
-    model = lt.RNNModel(3, 2, seed=1, dtype=F64)
-    with torch.no_grad():
-        for prm in model.parameters():
-            prm.copy_(t(_rng(12).normal(0, 0.7, prm.shape)))
-    bs = () if B is None else (B,)
-    xs = t(_rng(13).normal(size=(5, *bs, 3)))
-    h0 = t(_rng(14).normal(size=(*bs, 2)))
-    y, h_n = model(xs, h0)
-    assert y.shape == (5, *bs, 1) and h_n.shape == (*bs, 2)
-    hs, fh = lt.rnn(xs, h0, model.params())
-    close(y, lt.output_neuron(hs, model.W_y, model.b_y), 1e-14)
-    close(h_n, fh, 0)
-    close(torch.sigmoid(model(xs, h0, logits=True)[0]), y, 1e-14)
-    y.sum().backward()
-    assert all(prm.grad is not None for prm in model.parameters())
-
-
 def test_models_convert_to_torch_nn_and_default_to_float32():
-    model = lt.LSTMModel(2, 3)
+    model = LSTMModel(2, 3)
     xs = torch.zeros(4, 1, 2).normal_(generator=torch.Generator().manual_seed(0))
     y, _ = model(xs)
     assert y.dtype == torch.float32
@@ -292,5 +270,3 @@ def test_models_convert_to_torch_nn_and_default_to_float32():
     assert m.weight_ih_l0.dtype == torch.float32
     hs, _ = lt.lstm(xs, None, model.params())
     close(m(xs)[0], hs, 1e-6)
-    r = lt.RNNModel(2, 3)
-    close(lt.to_torch_rnn(r.params())(xs)[0], lt.rnn(xs, None, r.params())[0], 1e-6)
