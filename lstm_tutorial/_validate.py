@@ -107,6 +107,10 @@ def sequence_dims(name: str, shape: Sequence[int], D: int) -> tuple[int, int | N
         return s[0], s[1]
     if len(s) == 2 and s[1] == D and s[0] >= 1:
         return s[0], None
+    if len(s) == 3 and s[2] == D and s[0] >= 1 and s[1] == 0:
+        # subtle: torch.nn.LSTM accepts an empty batch; the package refuses it, since
+        # a batch of no sequences is almost always a slicing mistake upstream.
+        raise ValueError(f"{name}: the batch is empty: expected shape (T, batch, {D}) with batch >= 1, got {fmt(s)}")
     raise shape_error(name, f"(T, batch, {D}) or (T, {D}) with T >= 1", s)
 
 
@@ -117,6 +121,8 @@ def step_dims(name: str, shape: Sequence[int], D: int) -> int | None:
         return s[0]
     if len(s) == 1 and s[0] == D:
         return None
+    if len(s) == 2 and s[1] == D and s[0] == 0:
+        raise ValueError(f"{name}: the batch is empty: expected shape (batch, {D}) with batch >= 1, got {fmt(s)}")
     raise shape_error(name, f"(batch, {D}) or ({D},)", s)
 
 
@@ -319,3 +325,48 @@ def check_choice(name: str, v: Any, choices: Sequence[str]) -> str:
     if v not in choices:
         raise ValueError(f"{name}: expected one of {allowed}, got {v!r}")
     return v
+
+
+# --------------------------------------------------------------------------
+# torch tensors (the torch backend); torch is imported only when called
+# --------------------------------------------------------------------------
+
+
+def as_float_tensor(name: str, a: Any) -> Any:
+    """A floating-point ``torch.Tensor`` without NaN or infinity, returned as is.
+
+    TypeError: a NumPy array (with the hint to convert it), anything else that
+    is not a tensor, an integer or bool tensor. ValueError: NaN or infinity.
+    Huge finite values (1e300 in float64) pass: the math saturates.
+    """
+    import numpy as np
+    import torch
+
+    if isinstance(a, np.ndarray):
+        raise TypeError(
+            f"{name}: expected a torch.Tensor, got a NumPy array of shape {fmt(a.shape)} "
+            "(convert it with torch.from_numpy, or use lstm_tutorial.numpy)"
+        )
+
+    def all_finite(t: Any) -> bool:
+        # subtle: NaN and inf survive a sum, so one fast reduction settles the usual
+        # case; only a non-finite sum (which a huge but finite tensor can also give)
+        # pays for the elementwise check. No gradient is recorded for either.
+        with torch.no_grad():
+            return bool(torch.isfinite(t.sum())) or bool(torch.isfinite(t).all())
+
+    check_array(name, a, torch.Tensor, lambda t: t.is_floating_point(), all_finite)
+    return a
+
+
+def check_same_kind(name: str, a: Any, ref_name: str, ref: Any) -> None:
+    """TypeError unless tensor ``a`` has the dtype and device of ``ref`` (nothing is promoted)."""
+    if a.dtype != ref.dtype:
+        raise TypeError(
+            f"{name}: dtype {a.dtype} does not match {ref_name} ({ref.dtype}); convert one of them "
+            f"with .to({ref.dtype}) or .to({a.dtype}) (this backend does not promote dtypes)"
+        )
+    if a.device != ref.device:
+        raise TypeError(
+            f"{name}: is on device {a.device} but {ref_name} is on {ref.device}; move one of them with .to(device)"
+        )
