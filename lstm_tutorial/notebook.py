@@ -16,6 +16,8 @@ __all__ = ["glue"]
 def glue(name: str, value: Any, display: bool = False) -> None:
     """Store ``value`` under ``name`` for the page's prose.
 
+    Used in chapters 1-11, for every number the prose quotes.
+
     Returns None, so a ``glue(...)`` call on a cell's last line adds no output.
 
     Parameters

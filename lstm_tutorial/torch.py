@@ -19,6 +19,10 @@ What is here:
   f, i, C~, o; torch's order i, f, g, o appears only in these converters, and
   ``to_torch_lstm`` explains it (and how other frameworks pack the gates).
 
+Each function's "Taught in chapter N (NumPy backend)" names the chapter that
+teaches it with ``lstm_tutorial.numpy``; chapter 10 uses ``lstm_cell``,
+``lstm`` and the converters of this backend.
+
 The ``torch.nn.Module`` with the article's parameter names, ``LSTMModel``,
 lives in ``lstm_tutorial.torch_models`` (it imports this module; this module
 does not import it).
@@ -164,6 +168,8 @@ def _as_z(z: Any) -> Tensor:
 def sigmoid(z: Any) -> Tensor:
     """Logistic function ``1 / (1 + exp(-z))``, elementwise, without overflow.
 
+    Taught in chapters 1 and 2 (NumPy backend).
+
     ``torch.sigmoid`` never overflows: ``sigmoid(-1000)`` is 0 and
     ``sigmoid(1000)`` is 1, with no warning.
 
@@ -177,14 +183,14 @@ def sigmoid(z: Any) -> Tensor:
     -------
     Tensor
         Same shape, dtype and device as ``z``, values in [0, 1].
-
-    Taught in chapter 1 (the output neuron) and chapter 2 (gates).
     """
     return torch.sigmoid(_as_z(z))
 
 
 def tanh(z: Any) -> Tensor:
     """Hyperbolic tangent, elementwise; never overflows (``tanh(1000)`` is 1).
+
+    Taught in chapter 1 (NumPy backend).
 
     Parameters
     ----------
@@ -195,8 +201,6 @@ def tanh(z: Any) -> Tensor:
     -------
     Tensor
         Same shape, dtype and device as ``z``, values in [-1, 1].
-
-    Taught in chapter 1.
     """
     return torch.tanh(_as_z(z))
 
@@ -213,6 +217,8 @@ def _tensors(arrays: Any) -> list[Tensor]:
 
 def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNParams:
     """Random RNN parameters, uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, as tensors.
+
+    Used in chapters 7 and 8 (NumPy backend).
 
     The values are those of ``lstm_tutorial.numpy.init_rnn_params`` for the
     same seed (drawn by ``np.random.default_rng(seed)``), converted to
@@ -233,8 +239,6 @@ def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNPara
     -------
     RNNParams
         ``W_h (H, H)``, ``W_x (H, D)``, ``b_h (H,)``.
-
-    Taught in chapter 1; the PyTorch version in chapter 10.
     """
     return RNNParams(*_tensors(_np_backend.init_rnn_params(input_size, hidden_size, seed)))
 
@@ -243,6 +247,8 @@ def init_lstm_params(
     input_size: int, hidden_size: int, seed: int = 0, *, forget_bias: float | None = None
 ) -> LSTMParams:
     """Random LSTM parameters, uniform in ``[-1/sqrt(H), 1/sqrt(H)]``, as tensors.
+
+    Taught in chapter 2 (NumPy backend).
 
     The values are those of ``lstm_tutorial.numpy.init_lstm_params`` for the
     same seed, converted to ``torch.get_default_dtype()`` (float32 unless
@@ -265,8 +271,6 @@ def init_lstm_params(
     -------
     LSTMParams
         Weights ``(H, H + D)``, biases ``(H,)``; no gradients required.
-
-    Taught in chapter 2; the PyTorch version in chapter 10.
     """
     arrays = _np_backend.init_lstm_params(input_size, hidden_size, seed, forget_bias=forget_bias)
     return LSTMParams(*_tensors(arrays))
@@ -279,6 +283,8 @@ def init_lstm_params(
 
 def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Tensor:
     """One step of the plain RNN: ``h_t = tanh(W_h h_{t-1} + W_x x_t + b_h)``.
+
+    Taught in chapter 1 (NumPy backend).
 
     Parameters
     ----------
@@ -293,8 +299,6 @@ def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Tensor:
     -------
     Tensor, shape (B, H) or (H,)
         The new hidden state ``h_t``.
-
-    Taught in chapter 1.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "rnn")
     return torch.tanh(h_prev @ params.W_h.T + x @ params.W_x.T + params.b_h)  # (B, H)
@@ -302,6 +306,8 @@ def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Tensor:
 
 def rnn(xs: Any, h0: Any, params: RNNParams) -> tuple[Tensor, Tensor]:
     """Run the plain RNN over a sequence: ``(hs, h_n)``; ``h0=None`` means zeros.
+
+    Taught in chapter 1 (NumPy backend).
 
     Parameters
     ----------
@@ -320,8 +326,6 @@ def rnn(xs: Any, h0: Any, params: RNNParams) -> tuple[Tensor, Tensor]:
     -----
     The input part ``W_x x_t + b_h`` of all T steps is one ``(T*B, D) @ (D, H)``
     product; each step adds one ``(B, H) @ (H, H)`` product.
-
-    Taught in chapter 1.
     """
     H, D = _check_params(params, "rnn")
     xs = _input("xs", xs, params)
@@ -370,6 +374,8 @@ def _gate(x: Any, h_prev: Any, params: LSTMParams, part: str) -> Tensor:
 def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     """The forget part's gate: ``f_t = sigmoid(W_f [h_{t-1}, x_t] + b_f)``.
 
+    Taught in chapter 3 (NumPy backend).
+
     ``f_t`` is the fraction of each entry of the long-term memory ``C_{t-1}``
     that is kept: 1 keeps all of it, 0 wipes it.
 
@@ -382,14 +388,14 @@ def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     Returns
     -------
     Tensor, shape (B, H) or (H,), values in (0, 1)
-
-    Taught in chapter 3.
     """
     return _gate(x, h_prev, params, "f")
 
 
 def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     """The input part's gate: ``i_t = sigmoid(W_i [h_{t-1}, x_t] + b_i)``.
+
+    Taught in chapter 4 (NumPy backend).
 
     ``i_t`` is the fraction of the candidate ``C~_t`` written into memory.
 
@@ -402,14 +408,14 @@ def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     Returns
     -------
     Tensor, shape (B, H) or (H,), values in (0, 1)
-
-    Taught in chapter 4.
     """
     return _gate(x, h_prev, params, "i")
 
 
 def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     """The candidate long-term memory: ``C~_t = tanh(W_c [h_{t-1}, x_t] + b_c)``.
+
+    Taught in chapter 4 (NumPy backend).
 
     Parameters
     ----------
@@ -420,14 +426,14 @@ def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     Returns
     -------
     Tensor, shape (B, H) or (H,), values in (-1, 1)
-
-    Taught in chapter 4.
     """
     return _gate(x, h_prev, params, "c")
 
 
 def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     """The output part's gate: ``o_t = sigmoid(W_o [h_{t-1}, x_t] + b_o)``.
+
+    Taught in chapter 5 (NumPy backend).
 
     ``o_t`` is the fraction of ``tanh(C_t)`` shown as the hidden state ``h_t``.
 
@@ -440,14 +446,14 @@ def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Tensor:
     Returns
     -------
     Tensor, shape (B, H) or (H,), values in (0, 1)
-
-    Taught in chapter 5.
     """
     return _gate(x, h_prev, params, "o")
 
 
 def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Tensor, Tensor]:
     """One LSTM step, built from the article's three parts.
+
+    Taught in chapter 2 (NumPy backend; chapters 4 and 5 use it again) and chapter 10 (this backend).
 
     Parameters
     ----------
@@ -464,6 +470,8 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Tensor, Tensor]:
     c : Tensor, shape (B, H) or (H,)
         New long-term memory ``C_t``.
 
+    Notes
+    -----
     Equations::
 
         f_t  = sigmoid(W_f [h_{t-1}, x_t] + b_f)      forget part
@@ -472,8 +480,6 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Tensor, Tensor]:
         C_t  = f_t * C_{t-1} + i_t * C~_t
         o_t  = sigmoid(W_o [h_{t-1}, x_t] + b_o)      output part
         h_t  = o_t * tanh(C_t)
-
-    Taught in chapters 2-5; the PyTorch version in chapter 10.
     """
     h_prev, c_prev = V.unpack_state(state)
     x, h_prev, H = _step_inputs(x, h_prev, params, "lstm")
@@ -512,6 +518,8 @@ def _stacked(params: LSTMParams) -> tuple[Tensor, Tensor, Tensor]:
 def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Tensor, tuple[Tensor, Tensor]]:
     """Run the LSTM over a sequence: ``(hs, (h_n, c_n))``; ``state=None`` means zeros.
 
+    Taught in chapter 6 (NumPy backend) and chapter 10 (this backend).
+
     Parameters
     ----------
     xs : Tensor, shape (T, B, D) or (T, D)
@@ -533,8 +541,6 @@ def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Tensor, tuple[Tensor,
     projected by one ``(T*B, D) @ (D, 4H)`` product and each step adds one
     ``(B, H) @ (H, 4H)`` product. Autograd records every step, so
     ``hs.sum().backward()`` is backpropagation through time.
-
-    Taught in chapter 6; the PyTorch version in chapter 10.
     """
     H, D = _check_params(params, "lstm")
     xs = _input("xs", xs, params)
@@ -579,6 +585,8 @@ def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Tensor, tuple[Tensor,
 def output_neuron(h: Any, W_y: Any, b_y: Any) -> Tensor:
     """The article's output neuron: ``y^_t = sigmoid(W_y h_t + b_y)``.
 
+    Taught in chapters 1 and 6 (NumPy backend).
+
     Parameters
     ----------
     h : Tensor, shape (..., H)
@@ -591,8 +599,6 @@ def output_neuron(h: Any, W_y: Any, b_y: Any) -> Tensor:
     Returns
     -------
     Tensor, shape (..., K), values in (0, 1)
-
-    Taught in chapter 1 (option 1: predict now) and chapter 6.
     """
     h, W_y, b_y = V.as_float_tensor("h", h), V.as_float_tensor("W_y", W_y), V.as_float_tensor("b_y", b_y)
     if h.ndim < 1:
@@ -647,6 +653,8 @@ def _numpy(t: Tensor) -> np.ndarray:
 
 def to_torch_lstm(params: LSTMParams) -> nn.LSTM:
     """A one-layer ``torch.nn.LSTM`` that computes exactly what ``lstm(xs, state, params)`` computes.
+
+    Taught in chapter 10.
 
     Parameters
     ----------
@@ -721,8 +729,6 @@ def to_torch_lstm(params: LSTMParams) -> nn.LSTM:
     blocks, maybe a transpose, splitting or joining ``[h, x]``, and summing or
     splitting biases. A mistake there still runs and even trains, only worse,
     which is why the tests compare values and gradients with ``torch.nn.LSTM``.
-
-    Taught in chapter 10 (The same cell in PyTorch).
     """
     p = _param_tensors(params, "lstm")
     H, D = p.hidden_size, p.input_size
@@ -760,6 +766,8 @@ def _torch_weights(module: Any, cls: type, cell_cls: type, what: str) -> tuple[T
 def from_torch_lstm(module: nn.LSTM | nn.LSTMCell) -> LSTMParams:
     """The article's ``LSTMParams`` (NumPy arrays) of a one-layer ``torch.nn.LSTM``.
 
+    Taught in chapter 10.
+
     The inverse of ``to_torch_lstm`` (see there for how torch packs the
     gates): the row blocks i, f, g, o of ``weight_hh_l0`` and ``weight_ih_l0``
     are put side by side as ``[h part, x part]``, and each gate's bias is
@@ -778,8 +786,6 @@ def from_torch_lstm(module: nn.LSTM | nn.LSTMCell) -> LSTMParams:
         NumPy arrays of the module's dtype (float32 or float64), on the CPU,
         new memory (changing them does not change the module). Weights are
         copied exactly; each bias is the float sum of torch's two.
-
-    Taught in chapter 10 (The same cell in PyTorch).
     """
     w_ih, w_hh, bias = _torch_weights(module, nn.LSTM, nn.LSTMCell, "nn.LSTM")
     H = module.hidden_size
@@ -793,6 +799,9 @@ def from_torch_lstm(module: nn.LSTM | nn.LSTMCell) -> LSTMParams:
 
 def to_torch_rnn(params: RNNParams) -> nn.RNN:
     """A one-layer tanh ``torch.nn.RNN`` that computes exactly what ``rnn(xs, h0, params)`` computes.
+
+    In no chapter: the RNN twin of ``to_torch_lstm`` (chapter 10), kept for readers
+    (the package's public contract names it).
 
     ``torch.nn.RNN`` computes ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)``:
     ``weight_ih_l0`` is our ``W_x`` ``(H, D)``, ``weight_hh_l0`` is ``W_h``
@@ -809,8 +818,6 @@ def to_torch_rnn(params: RNNParams) -> nn.RNN:
     torch.nn.RNN
         ``nonlinearity="tanh"``, ``num_layers=1``, time-major, with the dtype
         (and, for tensors, the device) of ``params``.
-
-    Taught in chapter 10 (The same cell in PyTorch).
     """
     p = _param_tensors(params, "rnn")
     module = _empty_module(nn.RNN, p.input_size, p.hidden_size, num_layers=1, nonlinearity="tanh", like=p.W_h)
@@ -825,6 +832,9 @@ def to_torch_rnn(params: RNNParams) -> nn.RNN:
 def from_torch_rnn(module: nn.RNN | nn.RNNCell) -> RNNParams:
     """The article's ``RNNParams`` (NumPy arrays) of a one-layer tanh ``torch.nn.RNN``.
 
+    In no chapter: the RNN twin of ``from_torch_lstm`` (chapter 10), kept for readers
+    (the package's public contract names it).
+
     ``W_h = weight_hh_l0``, ``W_x = weight_ih_l0``, ``b_h = bias_ih_l0 + bias_hh_l0``;
     a tanh ``torch.nn.RNNCell`` works too.
 
@@ -837,8 +847,6 @@ def from_torch_rnn(module: nn.RNN | nn.RNNCell) -> RNNParams:
     -------
     RNNParams
         NumPy arrays of the module's dtype, on the CPU, new memory.
-
-    Taught in chapter 10 (The same cell in PyTorch).
     """
     w_ih, w_hh, bias = _torch_weights(module, nn.RNN, nn.RNNCell, "nn.RNN")
     if module.nonlinearity != "tanh":
