@@ -83,7 +83,7 @@ def first_step_task(n: int, T: int, seed: int = 0, *, noise: float = 1.0) -> tup
     n = V.check_int("n", n, 1)
     T = V.check_int("T", T, 1)
     seed = V.check_int("seed", seed, 0)
-    noise = V.check_float("noise", noise, 0.0)
+    noise = V.check_float("noise", noise, 0)
     rng = np.random.default_rng(seed)
     labels = rng.integers(0, 2, size=n).astype(np.float64)  # (n,) the bit to remember
     xs = np.zeros((T, n, 2))  # (T, n, 2): value, marker
@@ -279,7 +279,7 @@ def split_stream(ids: np.ndarray, train_fraction: float = 0.8, seq_len: int = 16
     Taught in chapter 11 (Applications).
     """
     a = V.as_int_array("ids", ids, ndim=1, minimum=0)
-    train_fraction = V.check_float("train_fraction", train_fraction, 0.0, 1.0, open_min=True, open_max=True)
+    train_fraction = V.check_float("train_fraction", train_fraction, 0, 1, open_min=True, open_max=True)
     seq_len = V.check_int("seq_len", seq_len, 1)
     n = max(a.size - 1, 0) // seq_len
     cut = int(train_fraction * n) * seq_len

@@ -4,16 +4,16 @@
 
 What is here
 ------------
-* losses that return ``(loss, dlogits)``, computed from logits so they never
-  take the log of a sigmoid that rounded to 0: ``bce_with_logits`` (the
-  article's single sigmoid output neuron) and ``softmax_cross_entropy``
-  (several output neurons, one class each);
+* ``bce_with_logits``: the loss of the article's sigmoid output neuron with
+  its gradient ``(loss, dlogits)``, computed from the logit so it never takes
+  the log of a sigmoid that rounded to 0 (chapter 8);
 * ``output_neuron_backward``: the gradient through ``z = W_y h + b_y``;
 * a small sequence classifier built from the NumPy backend: ``init_classifier``
-  (cell + output neuron), ``last_step_logits``, ``last_step_loss`` (forward,
-  loss and backward through time at once) and ``accuracy``;
-* ``Adam`` (the same update as ``torch.optim.Adam``), ``clip_grad_norm``,
-  ``iterate_minibatches`` and ``train``, a loop with a tqdm progress bar that
+  (cell + output neuron), ``last_step_loss`` (forward, loss and backward
+  through time at once) and ``accuracy``; with K > 1 output neurons the loss
+  is a softmax cross-entropy over K classes;
+* ``Adam`` (the same update as ``torch.optim.Adam``), ``clip_grad_norm`` and
+  ``train``, a loop over seeded minibatches with a tqdm progress bar that
   returns a history of the loss;
 * ``gradient_by_distance``: how much the last state still feels an input
   (or an earlier state) k steps back, the measurement behind "vanishing
@@ -31,7 +31,9 @@ checkpoints: ``torch.optim`` has them all (chapter 10). Everything here is for
 the book's small models, where a reader can follow each update.
 
 Shapes are time-major as in the rest of the package: a batch of sequences is
-``(T, B, D)``.
+``(T, B, D)``. Public functions check their arguments once (``_validate``:
+TypeError for the wrong kind, ValueError for a wrong value); the private
+helpers they share (``_bce``, ``_clip``, ...) do not check again.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from lstm_tutorial import _validate as V
 from lstm_tutorial import numpy as lt
 from lstm_tutorial._params import LSTMParams, RNNParams
 
@@ -54,11 +57,8 @@ __all__ = [
     "clip_grad_norm",
     "gradient_by_distance",
     "init_classifier",
-    "iterate_minibatches",
-    "last_step_logits",
     "last_step_loss",
     "output_neuron_backward",
-    "softmax_cross_entropy",
     "train",
 ]
 
@@ -101,24 +101,25 @@ def _map(fn: Callable[[Array], Array], tree: Tree) -> Tree:
     raise TypeError(f"expected an ndarray or a NamedTuple/dict/list/tuple of them, got {type(tree).__name__}")
 
 
-def _float_array(name: str, a: Any) -> Array:
-    if not isinstance(a, np.ndarray) or a.dtype not in (np.float32, np.float64):
-        what = f"an array of dtype {a.dtype}" if isinstance(a, np.ndarray) else type(a).__name__
-        raise TypeError(f"{name}: expected a float32 or float64 ndarray, got {what}")
-    return a
+def _rebuild(tree: Tree, arrays: list[Array]) -> Tree:
+    """A tree like ``tree`` holding ``arrays`` (in the order of ``_leaves``)."""
+    it = iter(arrays)
+    return _map(lambda _: next(it), tree)
+
+
+def _float_leaves(tree: Tree, path: str) -> list[tuple[str, Array]]:
+    """The leaves of ``tree``, each a finite float32/float64 ndarray (TypeError/ValueError naming it)."""
+    return [(name, V.as_float_array(name, a)) for name, a in _leaves(tree, path)]
 
 
 def _matching_leaves(grads: Tree, like: list[tuple[str, Array]]) -> list[Array]:
     """The arrays of ``grads``, checked to mirror the parameter leaves ``like``."""
-    g = _leaves(grads, "grads")
+    g = _float_leaves(grads, "grads")
     if len(g) != len(like):
         raise ValueError(f"grads: expected {len(like)} arrays (one per parameter), got {len(g)}")
     for (gname, ga), (pname, pa) in zip(g, like):
-        _float_array(gname, ga)
         if ga.shape != pa.shape:
-            raise ValueError(f"{gname}: expected shape {pa.shape} like {pname}, got {ga.shape}")
-        if not np.isfinite(ga).all():
-            raise ValueError(f"{gname}: contains NaN or infinity (shape {ga.shape})")
+            raise V.shape_error(gname, f"{V.fmt(pa.shape)} like {pname}", ga.shape)
     return [a for _, a in g]
 
 
@@ -150,54 +151,34 @@ def bce_with_logits(logits: Any, targets: Any) -> tuple[float, Array]:
     dlogits : ndarray, shape of ``logits``
         ``dloss/dz = (sigmoid(z) - y) / N`` with N the number of entries.
 
-    Taught in chapter 8; ``torch.nn.BCEWithLogitsLoss`` computes the same.
+    Taught in chapter 8. ``torch.nn.BCEWithLogitsLoss`` computes the same.
     """
-    z = _float_array("logits", logits)
-    y = np.asarray(targets, dtype=z.dtype)
+    z = V.as_float_array("logits", logits)
+    y = V.as_float_array("targets", targets)
     if y.shape != z.shape:
-        raise ValueError(f"targets: expected shape {z.shape} like logits, got {y.shape}")
-    if not (np.isfinite(z).all() and np.all((y >= 0) & (y <= 1))):
-        raise ValueError("logits/targets: logits must be finite and targets in [0, 1]")
+        raise V.shape_error("targets", f"{V.fmt(z.shape)} like logits", y.shape)
+    V.check_values_in("targets", y, 0, 1)
+    return _bce(z, y.astype(z.dtype, copy=False))
+
+
+def _bce(z: Array, y: Array) -> tuple[float, Array]:
+    """``bce_with_logits`` without the checks: ``z``, ``y`` finite float arrays of one shape, y in [0, 1]."""
     n = max(z.size, 1)
     per_entry = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))  # (...)
     dlogits = (lt.sigmoid(z) - y) / n  # (...)
     return float(per_entry.sum() / n), dlogits
 
 
-def softmax_cross_entropy(logits: Any, targets: Any) -> tuple[float, Array]:
-    """Cross-entropy of a softmax over the last axis, from the logits, and its gradient.
+def _softmax_cross_entropy(z: Array, y: Array) -> tuple[float, Array]:
+    """Cross-entropy of a softmax over the last axis, from the logits, and its gradient (no checks).
 
     ``loss = -log softmax(z)[y]``, with the log-softmax computed as
-    ``z - max(z) - log(sum(exp(z - max(z))))`` so nothing overflows.
-
-    Parameters
-    ----------
-    logits : ndarray, shape (..., K)
-        One logit per class, e.g. ``(B, K)`` or ``(T, B, K)``.
-    targets : ndarray of int, shape (...)
-        The class index of each entry, in ``0 .. K-1``.
-
-    Returns
-    -------
-    loss : float
-        The mean over all entries of ``targets``.
-    dlogits : ndarray, shape (..., K)
-        ``(softmax(z) - onehot(y)) / N``.
-
-    Taught with the applications of chapter 11; ``torch.nn.CrossEntropyLoss``
-    computes the same.
+    ``z - max(z) - log(sum(exp(z - max(z))))`` so nothing overflows; the
+    gradient is ``(softmax(z) - onehot(y)) / N``, the mean over the ``N``
+    entries of ``y``. ``z`` has shape ``(..., K)`` and ``y`` integer classes
+    in ``0 .. K-1`` of shape ``(...)``: the loss of ``last_step_loss`` with
+    K > 1 output neurons (``torch.nn.CrossEntropyLoss`` computes the same).
     """
-    z = _float_array("logits", logits)
-    y = np.asarray(targets)
-    if z.ndim < 1 or y.shape != z.shape[:-1]:
-        raise ValueError(f"targets: expected shape {z.shape[:-1]} (logits without the class axis), got {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"targets: expected integer class indices, got dtype {y.dtype}")
-    K = z.shape[-1]
-    if y.size and (y.min() < 0 or y.max() >= K):
-        raise ValueError(f"targets: class indices must lie in [0, {K - 1}], got {y.min()} .. {y.max()}")
-    if not np.isfinite(z).all():
-        raise ValueError(f"logits: contains NaN or infinity (shape {z.shape})")
     n = max(y.size, 1)
     shifted = z - z.max(axis=-1, keepdims=True)  # (..., K)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # (..., K)
@@ -234,11 +215,20 @@ def output_neuron_backward(dlogits: Any, h: Any, W_y: Any) -> tuple[Array, Array
 
     Taught in chapter 8.
     """
-    dz, h, W_y = _float_array("dlogits", dlogits), _float_array("h", h), _float_array("W_y", W_y)
-    if W_y.ndim != 2 or h.ndim < 1 or W_y.shape[1] != h.shape[-1]:
-        raise ValueError(f"W_y: expected shape (K, {h.shape[-1] if h.ndim else 'H'}) to match h, got {W_y.shape}")
+    dz = V.as_float_array("dlogits", dlogits)
+    h = V.as_float_array("h", h)
+    W_y = V.as_float_array("W_y", W_y)
+    if h.ndim < 1:
+        raise V.shape_error("h", "(..., H)", h.shape)
+    if W_y.ndim != 2 or W_y.shape[1] != h.shape[-1]:
+        raise V.shape_error("W_y", f"(K, {h.shape[-1]}) to match h", W_y.shape)
     if dz.shape != h.shape[:-1] + (W_y.shape[0],):
-        raise ValueError(f"dlogits: expected shape {h.shape[:-1] + (W_y.shape[0],)} (h's batch, K), got {dz.shape}")
+        raise V.shape_error("dlogits", f"{V.fmt(h.shape[:-1] + (W_y.shape[0],))} (h's batch, K)", dz.shape)
+    return _output_backward(dz, h, W_y)
+
+
+def _output_backward(dz: Array, h: Array, W_y: Array) -> tuple[Array, Array, Array]:
+    """``output_neuron_backward`` without the checks."""
     dz2 = dz.reshape(-1, W_y.shape[0])  # (N, K)
     h2 = h.reshape(-1, W_y.shape[1])  # (N, H)
     return dz2.T @ h2, dz2.sum(axis=0), dz @ W_y  # (K, H), (K,), (..., H)
@@ -261,7 +251,7 @@ def init_classifier(
     input_size, hidden_size : int
     output_size : int, default 1
         K output neurons: 1 for a yes/no answer (sigmoid, ``bce_with_logits``),
-        K > 1 for K classes (softmax, ``softmax_cross_entropy``).
+        K > 1 for K classes (a softmax over the K logits).
     seed : int, default 0
         The cell is ``init_lstm_params``/``init_rnn_params(input_size, hidden_size, seed)``;
         ``W_y, b_y`` are uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` from
@@ -277,62 +267,80 @@ def init_classifier(
 
     Taught in chapter 8.
     """
+    kind = V.check_choice("kind", kind, ("lstm", "rnn"))
+    seed = V.check_int("seed", seed, 0)
     if kind == "lstm":
         cell: LSTMParams | RNNParams = lt.init_lstm_params(input_size, hidden_size, seed, forget_bias=forget_bias)
-    elif kind == "rnn":
+    else:
         if forget_bias is not None:
             raise ValueError("forget_bias: an RNN has no forget gate; leave it None for kind='rnn'")
         cell = lt.init_rnn_params(input_size, hidden_size, seed)
-    else:
-        raise ValueError(f"kind: expected 'lstm' or 'rnn', got {kind!r}")
-    if isinstance(output_size, bool) or not isinstance(output_size, (int, np.integer)) or output_size < 1:
-        raise ValueError(f"output_size: expected a positive int, got {output_size!r}")
-    rng = np.random.default_rng([seed, 1])
-    k = 1.0 / math.sqrt(hidden_size)
-    W_y = rng.uniform(-k, k, (output_size, hidden_size))  # (K, H)
-    b_y = rng.uniform(-k, k, output_size)  # (K,)
+    W_y, b_y = _init_output(hidden_size, output_size, seed)
     return {"cell": cell, "W_y": W_y, "b_y": b_y}
 
 
-def _check_model(model: Any) -> LSTMParams | RNNParams:
+def _init_output(hidden_size: int, output_size: int, seed: int | None) -> tuple[Array, Array]:
+    """``W_y (K, H)``, ``b_y (K,)`` uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (``torch.nn.Linear``'s bound).
+
+    The one home of the output neuron's initialisation: ``init_classifier``
+    and the torch ``LSTMModel`` both call it, so they start from the same
+    numbers. Drawn from ``np.random.default_rng([seed, 1])``: a stream of its
+    own, so the cell's parameters stay those of ``init_*_params(..., seed)``;
+    ``seed=None`` draws fresh entropy. ``hidden_size`` was checked by the
+    cell's initialiser; ``output_size`` and ``seed`` are checked here.
+    """
+    output_size = V.check_int("output_size", output_size, 1)
+    rng = np.random.default_rng(None if seed is None else [V.check_int("seed", seed, 0), 1])
+    k = 1.0 / math.sqrt(hidden_size)
+    W_y = rng.uniform(-k, k, (output_size, hidden_size))  # (K, H)
+    b_y = rng.uniform(-k, k, output_size)  # (K,)
+    return W_y, b_y
+
+
+def _check_model(model: Any) -> tuple[LSTMParams | RNNParams, Array, Array]:
+    """``(cell, W_y, b_y)`` of a classifier dict, every part checked and named as the caller holds it."""
     if not isinstance(model, Mapping) or set(model) != {"cell", "W_y", "b_y"}:
         raise TypeError("model: expected the dict {'cell', 'W_y', 'b_y'} of init_classifier")
     cell = model["cell"]
-    if not isinstance(cell, (LSTMParams, RNNParams)):
+    if isinstance(cell, LSTMParams):
+        H, _ = V.lstm_param_sizes(cell, LSTMParams, "model['cell']")
+    elif isinstance(cell, RNNParams):
+        H, _ = V.rnn_param_sizes(cell, RNNParams, "model['cell']")
+    else:
         raise TypeError(f"model['cell']: expected LSTMParams or RNNParams, got {type(cell).__name__}")
-    return cell
+    for name, a in zip(cell._fields, cell):
+        V.as_float_array(f"model['cell'].{name}", a)
+    W_y = V.as_float_array("model['W_y']", model["W_y"])
+    if W_y.ndim != 2 or W_y.shape[0] < 1 or W_y.shape[1] != H:
+        raise V.shape_error("model['W_y']", f"(K, {H})", W_y.shape)
+    b_y = V.as_float_array("model['b_y']", model["b_y"])
+    if b_y.shape != W_y.shape[:1]:
+        raise V.shape_error("model['b_y']", V.fmt(W_y.shape[:1]), b_y.shape)
+    return cell, W_y, b_y
 
 
-def _forward(model: Mapping[str, Any], xs: Any) -> tuple[Array, Any, Callable[[Array], Any]]:
-    """Run the cell over batched ``xs``; return ``hs``, the cache and the matching backward."""
-    cell = _check_model(model)
-    if np.ndim(xs) != 3:
-        raise ValueError(f"xs: expected a batch of sequences of shape (T, B, D), got {np.shape(xs)}")
+def _check_targets(name: str, ys: Any, B: int, K: int) -> Array:
+    """One target per sequence: a label in [0, 1] (K = 1) or an integer class in ``0 .. K-1``."""
+    y = V.as_float_array(name, ys) if K == 1 else V.as_int_array(name, ys)
+    if y.shape != (B,):
+        raise V.shape_error(name, f"({B},), one target per sequence", y.shape)
+    V.check_values_in(name, y, 0, 1 if K == 1 else K - 1)
+    return y
+
+
+def _forward(model: Mapping[str, Any], xs: Any) -> tuple[Array, Array, Array, Callable[[Array], Any]]:
+    """Check ``model`` and ``xs``; run the cell; return ``hs``, ``W_y``, ``b_y`` and the matching backward."""
+    cell, W_y, b_y = _check_model(model)
+    D = cell.W_x.shape[1] if isinstance(cell, RNNParams) else cell.W_f.shape[1] - cell.W_f.shape[0]
+    xs = V.as_float_array("xs", xs)
+    if xs.ndim != 3 or xs.shape[0] < 1 or xs.shape[1] < 1 or xs.shape[2] != D:
+        raise V.shape_error("xs", f"(T, B, {D}), a batch of sequences with T, B >= 1", xs.shape)
+    # the checks above cover everything the backend checks, so it cannot blame a name the caller did not pass
     if isinstance(cell, LSTMParams):
         hs, _, cache = lt.lstm_forward(xs, None, cell)
-        return hs, cache, lambda dhs: lt.lstm_backward(dhs, cache)
+        return hs, W_y, b_y, lambda dhs: lt.lstm_backward(dhs, cache)
     hs, _, cache = lt.rnn_forward(xs, None, cell)
-    return hs, cache, lambda dhs: lt.rnn_backward(dhs, cache)
-
-
-def last_step_logits(model: Mapping[str, Any], xs: Any) -> Array:
-    """The output neuron's logits at the last step, ``W_y h_T + b_y``.
-
-    Parameters
-    ----------
-    model : dict
-        From ``init_classifier``.
-    xs : ndarray, shape (T, B, D)
-
-    Returns
-    -------
-    ndarray, shape (B, K)
-        Apply ``lt.sigmoid`` for the article's prediction ``y^_T`` (K = 1).
-
-    Taught in chapter 8.
-    """
-    hs, _, _ = _forward(model, xs)
-    return hs[-1] @ model["W_y"].T + model["b_y"]  # (B, K)
+    return hs, W_y, b_y, lambda dhs: lt.rnn_backward(dhs, cache)
 
 
 def last_step_loss(model: Mapping[str, Any], xs: Any, ys: Any) -> tuple[float, dict[str, Any]]:
@@ -348,8 +356,9 @@ def last_step_loss(model: Mapping[str, Any], xs: Any, ys: Any) -> tuple[float, d
         From ``init_classifier``.
     xs : ndarray, shape (T, B, D)
     ys : ndarray, shape (B,)
-        With one output neuron: labels 0.0/1.0 (``bce_with_logits``).
-        With K > 1: integer classes (``softmax_cross_entropy``).
+        With one output neuron: float labels in [0, 1], usually 0.0/1.0
+        (``bce_with_logits``). With K > 1: integer classes ``0 .. K-1``
+        (softmax cross-entropy).
 
     Returns
     -------
@@ -359,18 +368,16 @@ def last_step_loss(model: Mapping[str, Any], xs: Any, ys: Any) -> tuple[float, d
 
     Taught in chapter 8; trained in chapter 9.
     """
-    hs, _, backward = _forward(model, xs)
+    hs, W_y, b_y, backward = _forward(model, xs)
+    y = _check_targets("ys", ys, hs.shape[1], W_y.shape[0])  # (B,)
     h_T = hs[-1]  # (B, H)
-    logits = h_T @ model["W_y"].T + model["b_y"]  # (B, K)
-    ys = np.asarray(ys)
-    if ys.shape != logits.shape[:1]:
-        raise ValueError(f"ys: expected shape ({logits.shape[0]},), one target per sequence, got {ys.shape}")
+    logits = h_T @ W_y.T + b_y  # (B, K)
     if logits.shape[1] == 1:
-        loss, dz1 = bce_with_logits(logits[:, 0], ys)  # (B,)
+        loss, dz1 = _bce(logits[:, 0], y.astype(logits.dtype, copy=False))  # (B,)
         dlogits = dz1[:, None]  # (B, 1)
     else:
-        loss, dlogits = softmax_cross_entropy(logits, ys)  # (B, K)
-    dW_y, db_y, dh_T = output_neuron_backward(dlogits, h_T, model["W_y"])
+        loss, dlogits = _softmax_cross_entropy(logits, y)  # (B, K)
+    dW_y, db_y, dh_T = _output_backward(dlogits, h_T, W_y)
     dhs = np.zeros_like(hs)  # (T, B, H): only the last step is read by the loss
     dhs[-1] = dh_T
     dcell = backward(dhs)[0]
@@ -389,19 +396,19 @@ def accuracy(model: Mapping[str, Any], xs: Any, ys: Any) -> float:
         From ``init_classifier``.
     xs : ndarray, shape (T, B, D)
     ys : ndarray, shape (B,)
+        As for ``last_step_loss``.
 
     Returns
     -------
     float in [0, 1]
 
-    Taught in chapter 9.
+    Taught in chapter 9 (used for the training run of chapter 8).
     """
-    logits = last_step_logits(model, xs)  # (B, K)
+    hs, W_y, b_y, _ = _forward(model, xs)
+    y = _check_targets("ys", ys, hs.shape[1], W_y.shape[0])  # (B,)
+    logits = hs[-1] @ W_y.T + b_y  # (B, K)
     pred = (logits[:, 0] > 0).astype(float) if logits.shape[1] == 1 else logits.argmax(axis=1)  # (B,)
-    ys = np.asarray(ys)
-    if ys.shape != pred.shape:
-        raise ValueError(f"ys: expected shape {pred.shape}, got {ys.shape}")
-    return float(np.mean(pred == ys))
+    return float(np.mean(pred == y))
 
 
 # --------------------------------------------------------------------------
@@ -455,21 +462,22 @@ class Adam:
     def __init__(
         self, params: Tree, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
     ) -> None:
-        if not (isinstance(lr, (int, float)) and lr > 0):
-            raise ValueError(f"lr: expected a positive number, got {lr!r}")
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"betas: expected two numbers in [0, 1), got {betas!r}")
-        if not eps >= 0:
-            raise ValueError(f"eps: expected a number >= 0, got {eps!r}")
-        self._named = _leaves(params, "params")
+        lr = V.check_float("lr", lr, 0, open_min=True)
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(f"betas: expected a pair (beta1, beta2) of numbers, got {type(betas).__name__}")
+        if len(betas) != 2:
+            raise ValueError(f"betas: expected a pair (beta1, beta2) of numbers, got {len(betas)} numbers")
+        beta1 = V.check_float("betas[0]", betas[0], 0, 1, open_max=True)
+        beta2 = V.check_float("betas[1]", betas[1], 0, 1, open_max=True)
+        eps = V.check_float("eps", eps, 0)
+        self._named = _float_leaves(params, "params")
         if not self._named:
             raise ValueError("params: expected at least one array, got an empty structure")
         for name, p in self._named:
-            _float_array(name, p)
             if not p.flags.writeable:
                 raise ValueError(f"{name}: is read-only; Adam updates parameters in place")
         self.params = params
-        self.lr, self.betas, self.eps = float(lr), (float(betas[0]), float(betas[1])), float(eps)
+        self.lr, self.betas, self.eps = lr, (beta1, beta2), eps
         self.t = 0
         self.m = [np.zeros_like(p) for _, p in self._named]
         self.v = [np.zeros_like(p) for _, p in self._named]
@@ -482,7 +490,11 @@ class Adam:
         The ``params`` object given to the constructor, whose arrays now hold
         the updated values.
         """
-        gs = _matching_leaves(grads, self._named)
+        self._update(_matching_leaves(grads, self._named))
+        return self.params
+
+    def _update(self, gs: list[Array]) -> None:
+        """The update itself, for gradients already checked against the parameters."""
         self.t += 1
         beta1, beta2 = self.betas
         step_size = self.lr / (1.0 - beta1**self.t)  # bias correction of m
@@ -493,7 +505,6 @@ class Adam:
             v *= beta2
             v += (1.0 - beta2) * (g * g)
             p -= step_size * m / (np.sqrt(v) / bc2_sqrt + self.eps)
-        return self.params
 
 
 def clip_grad_norm(grads: Tree, max_norm: float) -> tuple[Tree, float]:
@@ -519,61 +530,61 @@ def clip_grad_norm(grads: Tree, max_norm: float) -> tuple[Tree, float]:
     norm : float
         The global norm *before* clipping (worth logging: spikes show up here).
 
+    Raises
+    ------
+    ValueError
+        If a gradient holds NaN or infinity (the message names the array):
+        no scale can clip it, and a step with it would destroy the model.
+
     Notes
     -----
     ``torch.nn.utils.clip_grad_norm_`` scales by ``max_norm / (norm + 1e-6)``
     and works in place; here the factor has no ``1e-6``, so clipping is exact.
+    subtle: the squares of gradients of 1e200 overflow (and of 1e-200
+    underflow), so the norm is computed from the gradients divided by a power
+    of two near the largest entry (exact in floating point), and huge
+    gradients are still scaled to ``max_norm`` in their own direction.
 
     Taught in chapter 8.
     """
-    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or not max_norm > 0:
-        raise ValueError(f"max_norm: expected a positive number, got {max_norm!r}")
-    leaves = _leaves(grads, "grads")
-    for name, g in leaves:
-        _float_array(name, g)
-    norm = math.sqrt(sum(float(np.sum(g * g)) for _, g in leaves))
-    scale = max_norm / norm if norm > max_norm else 1.0
-    return _map(lambda g: g * scale, grads), norm
+    max_norm = V.check_float("max_norm", max_norm, 0, open_min=True)
+    arrays = [g for _, g in _float_leaves(grads, "grads")]
+    clipped, norm = _clip(arrays, max_norm)
+    return _rebuild(grads, clipped), norm
 
 
-def iterate_minibatches(
-    xs: Any, ys: Any, batch_size: int, *, seed: Any = 0, shuffle: bool = True, drop_last: bool = False
-) -> Iterator[tuple[Array, Array]]:
-    """One pass over a data set in minibatches, in a seeded random order.
+def _scaled_norm(arrays: list[Array]) -> tuple[float, float]:
+    """``(scale, unit)`` with the global norm ``sqrt(sum of g^2) = scale * unit``, without overflow.
 
-    Parameters
-    ----------
-    xs : ndarray, shape (T, N, ...)
-        Time-major sequences: the batch axis is axis 1.
-    ys : ndarray, shape (N, ...)
-        Targets: the batch axis is axis 0.
-    batch_size : int
-    seed : int or sequence of ints, default 0
-        Anything ``np.random.default_rng`` accepts; the same seed gives the
-        same order. ``train`` passes ``(seed, epoch)``.
-    shuffle : bool, default True
-        False keeps the order 0 .. N-1.
-    drop_last : bool, default False
-        Skip a last batch smaller than ``batch_size``.
-
-    Yields
-    ------
-    (xs_batch, ys_batch) : ndarray (T, b, ...) and ndarray (b, ...)
-        Copies, with ``b = batch_size`` except maybe for the last batch.
-
-    Taught in chapter 8.
+    ``scale`` is the power of two at or just below the largest ``|g|``, so
+    every ``g / scale`` is at most 2 in size and the division is exact.
     """
-    xs, ys = np.asarray(xs), np.asarray(ys)
-    if xs.ndim < 2:
-        raise ValueError(f"xs: expected time-major sequences (T, N, ...), got shape {xs.shape}")
+    peak = max((float(np.max(np.abs(g), initial=0.0)) for g in arrays), default=0.0)
+    if peak == 0.0:
+        return 1.0, 0.0
+    scale = math.ldexp(1.0, math.frexp(peak)[1] - 1)  # 2^(e-1) <= peak < 2^e
+    return scale, math.sqrt(sum(float(np.sum(np.square(g / scale))) for g in arrays))
+
+
+def _clip(arrays: list[Array], max_norm: float) -> tuple[list[Array], float]:
+    """``clip_grad_norm`` on checked arrays: new arrays and the norm before clipping."""
+    scale, unit = _scaled_norm(arrays)
+    norm = scale * unit  # may be inf beyond the largest float; the clipped arrays are still exact
+    if norm > max_norm:
+        factor = max_norm / unit
+        return [(g / scale) * factor for g in arrays], norm
+    return [g.copy() for g in arrays], norm
+
+
+def _iterate_minibatches(xs: Array, ys: Array, batch_size: int, seed: tuple[int, int]) -> Iterator[tuple[Array, Array]]:
+    """One pass over checked ``xs (T, N, ...)``, ``ys (N, ...)`` in minibatches, in a seeded random order.
+
+    Yields copies ``xs[:, idx] (T, b, ...)``, ``ys[idx] (b, ...)`` with
+    ``b = batch_size`` except maybe for the last batch; every sequence once.
+    """
     N = xs.shape[1]
-    if ys.ndim < 1 or ys.shape[0] != N:
-        raise ValueError(f"ys: expected {N} targets along axis 0 (xs has N={N} on axis 1), got shape {ys.shape}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size: expected a positive int, got {batch_size!r}")
-    order = np.random.default_rng(seed).permutation(N) if shuffle else np.arange(N)  # (N,)
-    stop = N - N % batch_size if drop_last else N
-    for start in range(0, stop, batch_size):
+    order = np.random.default_rng(seed).permutation(N)  # (N,)
+    for start in range(0, N, batch_size):
         idx = order[start : start + batch_size]  # (b,)
         yield xs[:, idx], ys[idx]
 
@@ -606,14 +617,16 @@ def train(
     Parameters
     ----------
     loss_and_grad : callable ``(params, xs_batch, ys_batch) -> (loss, grads)``
-        E.g. ``last_step_loss``.
+        E.g. ``last_step_loss``; ``grads`` has the structure of ``params``.
     params : tree of float ndarrays
         Updated in place.
     xs : ndarray, shape (T, N, D)
+        N >= 1 time-major sequences (integers or finite floats).
     ys : ndarray, shape (N, ...)
     steps : int
         Number of updates.
     batch_size : int, default 32
+        Sequences per update; the last batch of an epoch may be smaller.
     lr : float, default 1e-2
         Learning rate of the default ``Adam(params, lr)``.
     optimizer : Adam, optional
@@ -647,31 +660,58 @@ def train(
 
     Taught in chapter 8; used in chapter 9.
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps: expected a positive int, got {steps!r}")
-    if eval_every is not None and (not isinstance(eval_every, (int, np.integer)) or eval_every < 1):
-        raise ValueError(f"eval_every: expected a positive int or None, got {eval_every!r}")
-    opt = optimizer if optimizer is not None else Adam(params, lr=lr)
-    if opt.params is not params:
+    if not callable(loss_and_grad):
+        raise TypeError(f"loss_and_grad: expected a function (params, xs, ys) -> (loss, grads), got {type(loss_and_grad).__name__}")
+    xs, ys = V.as_real_array("xs", xs), V.as_real_array("ys", ys)
+    if xs.ndim < 2:
+        raise V.shape_error("xs", "(T, N, ...), time-major sequences", xs.shape)
+    N = xs.shape[1]
+    if N == 0:
+        raise ValueError(f"xs: expected at least one sequence (N >= 1 on axis 1), got shape {V.fmt(xs.shape)}")
+    if ys.ndim < 1 or ys.shape[0] != N:
+        raise ValueError(f"ys: expected {N} targets along axis 0 (xs has N={N} on axis 1), got shape {V.fmt(ys.shape)}")
+    steps = V.check_int("steps", steps, 1)
+    batch_size = V.check_int("batch_size", batch_size, 1)
+    seed = V.check_int("seed", seed, 0)
+    if max_norm is not None:
+        max_norm = V.check_float("max_norm", max_norm, 0, open_min=True)
+    if evaluate is not None and not callable(evaluate):
+        raise TypeError(f"evaluate: expected a function params -> dict, or None, got {type(evaluate).__name__}")
+    if eval_every is not None:
+        eval_every = V.check_int("eval_every", eval_every, 1)
+    progress = V.check_bool("progress", progress)
+    if desc is not None and not isinstance(desc, str):
+        raise TypeError(f"desc: expected a str or None, got {type(desc).__name__}")
+    if blas_threads is not None:
+        blas_threads = V.check_int("blas_threads", blas_threads, 1)
+    if optimizer is None:
+        opt = Adam(params, lr=lr)
+    elif not isinstance(optimizer, Adam):
+        raise TypeError(f"optimizer: expected an Adam or None, got {type(optimizer).__name__}")
+    elif optimizer.params is not params:
         raise ValueError("optimizer: was built for other parameters than params")
+    else:
+        opt = optimizer
     history: dict[str, list[float]] = {"loss": [], "grad_norm": []}
-    epoch, batches = 0, iterate_minibatches(xs, ys, batch_size, seed=(seed, 0))
+    epoch, batches = 0, _iterate_minibatches(xs, ys, batch_size, (seed, 0))
     bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, leave=True)
     with _blas_threads(blas_threads):
         for step in bar:
             batch = next(batches, None)
             if batch is None:  # end of an epoch: a new order
                 epoch += 1
-                batches = iterate_minibatches(xs, ys, batch_size, seed=(seed, epoch))
-                batch = next(batches)
+                batches = _iterate_minibatches(xs, ys, batch_size, (seed, epoch))
+                batch = next(batches)  # N >= 1: an epoch has at least one batch
             loss, grads = loss_and_grad(params, *batch)
             if not math.isfinite(loss):
                 raise FloatingPointError(f"loss is {loss} at step {step}: lower lr or set max_norm")
+            gs = _matching_leaves(grads, opt._named)  # what loss_and_grad returned, checked once
             if max_norm is not None:
-                grads, norm = clip_grad_norm(grads, max_norm)
+                gs, norm = _clip(gs, max_norm)
             else:
-                norm = math.sqrt(sum(float(np.sum(g * g)) for _, g in _leaves(grads, "grads")))
-            opt.step(grads)
+                scale, unit = _scaled_norm(gs)
+                norm = scale * unit
+            opt._update(gs)
             history["loss"].append(float(loss))
             history["grad_norm"].append(norm)
             if evaluate is not None and ((eval_every and step % eval_every == 0) or step == steps):
@@ -726,15 +766,21 @@ def gradient_by_distance(cell: LSTMParams | RNNParams, xs: Any, wrt: str = "inpu
     ndarray, shape (T,)
         Indexed by the distance ``k = T - t`` (0 is the last step).
 
-    Taught in chapter 8 (memory path vs. recurrent weight) and chapter 9.
+    Taught in chapters 8 and 9 (the memory path against the recurrent weight).
     """
-    if not isinstance(cell, (LSTMParams, RNNParams)):
-        raise TypeError(f"cell: expected LSTMParams or RNNParams, got {type(cell).__name__}")
-    if wrt not in ("input", "state"):
-        raise ValueError(f"wrt: expected 'input' or 'state', got {wrt!r}")
     is_lstm = isinstance(cell, LSTMParams)
-    if np.ndim(xs) == 2:  # unbatched (T, D): one sequence
-        xs = np.asarray(xs)[:, None, :]  # (T, 1, D)
+    if is_lstm:
+        _, D = V.lstm_param_sizes(cell, LSTMParams, "cell")
+    elif isinstance(cell, RNNParams):
+        _, D = V.rnn_param_sizes(cell, RNNParams, "cell")
+    else:
+        raise TypeError(f"cell: expected LSTMParams or RNNParams, got {type(cell).__name__}")
+    for name, a in zip(cell._fields, cell):
+        V.as_float_array(f"cell.{name}", a)
+    xs = V.as_float_array("xs", xs)
+    if V.sequence_dims("xs", xs.shape, D)[1] is None:  # unbatched (T, D): one sequence
+        xs = xs[:, None, :]  # (T, 1, D)
+    wrt = V.check_choice("wrt", wrt, ("input", "state"))
     if is_lstm:
         hs, _, cache = lt.lstm_forward(xs, None, cell)
     else:
