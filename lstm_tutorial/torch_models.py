@@ -18,31 +18,18 @@ one, so there is no import circle.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
-from lstm_tutorial import _validate as V
 from lstm_tutorial import numpy as _np_backend
 from lstm_tutorial._params import LSTMParams
 from lstm_tutorial.torch import lstm
+from lstm_tutorial.train import _init_output  # the output neuron's one initialisation, shared with init_classifier
 
 __all__ = ["LSTMModel"]
-
-
-def _init_output(hidden_size: int, output_size: int, seed: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """``W_y (K, H)``, ``b_y (K,)`` uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (``torch.nn.Linear``'s bound).
-
-    Drawn from ``np.random.default_rng([seed, 1])``: a stream of its own, so
-    the cell's parameters stay those of ``init_lstm_params(..., seed)``.
-    """
-    V.check_int("output_size", output_size, minimum=1)
-    rng = np.random.default_rng(None if seed is None else [seed, 1])
-    k = 1.0 / math.sqrt(hidden_size)
-    return rng.uniform(-k, k, (output_size, hidden_size)), rng.uniform(-k, k, output_size)
 
 
 def _parameter(a: np.ndarray, dtype: torch.dtype | None, device: Any) -> nn.Parameter:
