@@ -4,15 +4,20 @@
 
 What is here
 ------------
-* ``sigmoid``/``tanh`` that never overflow;
-* the plain RNN of chapter 1: ``rnn_cell``, ``rnn``, ``rnn_forward``/``rnn_backward``;
+* ``sigmoid``/``tanh``: elementwise, with no overflow warning and full relative
+  precision (``sigmoid(-40)`` is 4.25e-18, not 0);
+* the plain RNN of chapter 1: ``init_rnn_params``, ``rnn_cell``, ``rnn``, and
+  ``rnn_forward``/``rnn_backward`` (its backpropagation through time, chapter 8);
 * the LSTM of chapters 2-6, one function per part of the article:
   ``forget_gate``, ``input_gate``, ``candidate``, ``output_gate``, then
-  ``lstm_cell`` (one step) and ``lstm`` (a whole sequence);
-* ``lstm_forward``/``lstm_backward``: backpropagation through time written out
-  step by step (chapter 8), with a cache of named per-step arrays;
-* ``output_neuron`` (the article's sigmoid output neuron), seeded initialisers,
-  and the finite-difference helpers ``numerical_gradient``/``relative_error``.
+  ``lstm_cell`` (one step) and ``lstm`` (a whole sequence), with ``init_lstm_params``;
+* ``lstm_forward``/``lstm_backward``: the same equations over a sequence
+  (chapter 6) and their backpropagation through time (chapter 8), with a cache
+  (``LSTMCache``, ``RNNCache``) of named per-step arrays that the cache owns;
+* ``output_neuron``, the article's sigmoid output neuron;
+* ``input_influence``: how strongly an input still moves later hidden states;
+* ``numerical_gradient``/``relative_error``, re-exported from
+  ``lstm_tutorial.gradcheck``: the finite-difference checks of chapter 8.
 
 What is left out
 ----------------
@@ -25,17 +30,20 @@ unbatched, ``(T, D)``; one step is ``(B, D)`` or ``(D,)``. Outputs keep the
 caller's batching. Results take the dtype of the inputs (float32 stays float32;
 mixing float32 and float64 computes in float64).
 
-Speed (``benchmarks/bench_lstm.py`` measures it): the sequence functions
-stack the four gates into one ``(4H, H + D)`` matrix, project the inputs of all
-steps with one matrix product, do one matrix product and one tanh over all four
-gates per step, and write into preallocated arrays. The single-step functions
-(``forget_gate`` ... ``lstm_cell``) are the readable version the chapters
-teach; the tests check that both agree.
+What a ``*_forward`` function returns belongs to the caller; what its backward
+pass needs belongs to the cache: the cache holds its own read-only copies, so
+editing ``hs``, the inputs or the parameters between the two passes cannot
+change the gradients, and an edit of the cache raises.
+
+Speed comes from whole-sequence products, not from tricks inside the loop: the
+four parts' weights are stacked (order f, i, C~, o), the inputs of all steps
+are projected with one matrix product before the loop, and after the backward
+loop one product each gives the weight gradients and the input gradients over
+all steps. ``benchmarks/bench_lstm.py`` measures it (``book/speed.md``).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -43,6 +51,7 @@ import numpy as np
 
 from lstm_tutorial import _validate as V
 from lstm_tutorial._params import LSTMParams, RNNParams
+from lstm_tutorial.gradcheck import numerical_gradient, relative_error
 
 __all__ = [
     "LSTMCache",
@@ -73,17 +82,36 @@ __all__ = [
 
 Array = np.ndarray
 
+# subtle: every public function below that computes runs under this. With huge
+# (finite) inputs, exp(-z) overflows to inf for z below about -709 (-88 in
+# float32), and 1 / (1 + inf) = 0 is sigmoid's right value; a sum of numbers
+# near 1e308 overflows to inf, and tanh(inf) = 1. NumPy would warn each time;
+# torch saturates silently, and so do we (and a result too small for a float
+# is 0, silently, as NumPy does by default). Invalid results (inf - inf) still warn.
+_saturating = np.errstate(over="ignore", under="ignore")
+
 # --------------------------------------------------------------------------
 # Activations
 # --------------------------------------------------------------------------
 
 
-def sigmoid(z: Any) -> Array:
-    """Logistic function ``1 / (1 + exp(-z))``, computed without overflow.
+def _sigmoid(z: Array) -> Array:
+    """``1 / (1 + exp(-z))`` on a checked array; callers run under ``_saturating``.
 
-    Uses the identity ``sigmoid(z) = (1 + tanh(z / 2)) / 2``: ``tanh`` saturates
-    at +-1 instead of overflowing, so ``sigmoid(-1000)`` is 0 and
-    ``sigmoid(1000)`` is 1 with no warning (``1 / (1 + np.exp(1000))`` warns).
+    subtle: this form keeps full relative precision for negative z, where the
+    result is tiny: ``sigmoid(-40)`` is 4.25e-18 to every digit. The identity
+    ``(1 + tanh(z / 2)) / 2`` loses them (35% off at z = -37, exactly 0 from -38 on).
+    """
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@_saturating
+def sigmoid(z: Any) -> Array:
+    """Logistic function ``1 / (1 + exp(-z))``, elementwise.
+
+    Never warns: ``sigmoid(-1000)`` is 0 and ``sigmoid(1000)`` is 1, as in
+    torch. Precise on both sides, down to the smallest positive float:
+    ``sigmoid(-40)`` is 4.25e-18 and ``sigmoid(-700)`` is 9.86e-305.
 
     Parameters
     ----------
@@ -97,10 +125,7 @@ def sigmoid(z: Any) -> Array:
 
     Taught in chapter 1 (the output neuron) and chapter 2 (gates).
     """
-    z = _as_float("z", z)
-    # subtle: not in place, because for a 0-d z (a plain number) np.multiply
-    # returns a NumPy scalar, which cannot be an ``out=`` argument.
-    return (np.tanh(z * 0.5) + 1.0) * 0.5
+    return _sigmoid(V.as_float_array("z", z))
 
 
 def tanh(z: Any) -> Array:
@@ -118,65 +143,74 @@ def tanh(z: Any) -> Array:
 
     Taught in chapter 1.
     """
-    return np.tanh(_as_float("z", z))
+    return np.tanh(V.as_float_array("z", z))
 
 
 # --------------------------------------------------------------------------
-# Validation (once per call, never once per step)
+# Arguments: every check is a call into _validate, once per call
 # --------------------------------------------------------------------------
 
 
-def _is_float(a: Array) -> bool:
-    return a.dtype in (np.float32, np.float64)
-
-
-def _all_finite(a: Array) -> bool:
-    return bool(np.isfinite(a).all())
-
-
-def _as_float(name: str, a: Any) -> Array:
-    """Accept float arrays and Python numbers/lists; reject integer and object arrays."""
-    if not isinstance(a, np.ndarray):
-        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, float, list, tuple, np.number)):
-            raise TypeError(f"{name}: expected a NumPy array or a number, got {type(a).__name__}")
-        try:  # a NumPy float scalar keeps its precision (np.float32 stays float32)
-            a = np.asarray(a) if isinstance(a, np.floating) else np.asarray(a, dtype=np.float64)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"{name}: cannot be read as a float array ({err})") from None
-    V.check_array(name, a, np.ndarray, _is_float, _all_finite)
-    return a
-
-
-def _check_params(params: Any, kind: str) -> tuple[int, int]:
+def _param_sizes(params: Any, kind: str) -> tuple[int, int]:
+    """``(H, D)`` of an LSTMParams (kind "lstm") or RNNParams, every field checked."""
     if kind == "lstm":
         H, D = V.lstm_param_sizes(params, LSTMParams)
     else:
         H, D = V.rnn_param_sizes(params, RNNParams)
     for name, a in zip(params._fields, params):
-        V.check_array(f"params.{name}", a, np.ndarray, _is_float, _all_finite)
+        V.as_float_array(f"params.{name}", a)
     return H, D
 
 
-def _dtype(*arrays: Any) -> np.dtype:
-    return np.result_type(*arrays)
-
-
-def _zeros_or(name: str, a: Any, batch: int | None, H: int, why: str, dtype: np.dtype) -> Array:
-    if a is None:  # zeros in the dtype of the inputs, so float32 stays float32
+def _state(name: str, a: Any, batch: int | None, H: int, dtype: np.dtype) -> Array:
+    """A checked initial state, or zeros (in the inputs' dtype) for None."""
+    if a is None:
         return np.zeros(V.state_shape(batch, H), dtype)
-    a = _as_float(name, a)
-    V.check_state_shape(name, a.shape, batch, H, why)
+    a = V.as_float_array(name, a)
+    V.check_state_shape(name, a.shape, batch, H, "hidden_size, batched like xs")
     return a
 
 
 def _step_inputs(x: Any, h_prev: Any, params: Any, kind: str) -> tuple[Array, Array, int]:
-    """Validate one step's ``x`` and ``h_prev``; return them and the hidden size."""
-    H, D = _check_params(params, kind)
-    x = _as_float("x", x)
+    """Checked ``x`` and ``h_prev`` of one step, and the hidden size."""
+    H, D = _param_sizes(params, kind)
+    x = V.as_float_array("x", x)
     batch = V.step_dims("x", x.shape, D)
-    h_prev = _as_float("h_prev", h_prev)
+    h_prev = V.as_float_array("h_prev", h_prev)
     V.check_state_shape("h_prev", h_prev.shape, batch, H, "hidden_size, batched like x")
     return x, h_prev, H
+
+
+def _grad_like(name: str, g: Any, like: Array) -> Array:
+    """A checked gradient with the shape of ``like``."""
+    g = V.as_float_array(name, g)
+    if g.shape != like.shape:
+        raise V.shape_error(name, V.fmt(like.shape), g.shape)
+    return g
+
+
+def _owned(a: Array, dtype: np.dtype) -> Array:
+    """A read-only copy of ``a`` in ``dtype``: the cache's own, so no edit of ``a`` reaches it."""
+    a = np.array(a, dtype=dtype)  # always a copy
+    a.flags.writeable = False
+    return a
+
+
+def _frozen(*arrays: Array) -> list[Array]:
+    """Make arrays the forward pass computed read-only: from now on they belong to the cache."""
+    for a in arrays:
+        a.flags.writeable = False
+    return list(arrays)
+
+
+def _batched(a: Array, batched: bool) -> Array:
+    """View an array with a batch axis of 1 added when the caller's data has none."""
+    return a if batched else a[..., None, :]
+
+
+def _unbatched(a: Array, batched: bool) -> Array:
+    """Back to the caller's batching: drop the batch axis ``_batched`` added."""
+    return a if batched else a[..., 0, :]
 
 
 # --------------------------------------------------------------------------
@@ -184,31 +218,33 @@ def _step_inputs(x: Any, h_prev: Any, params: Any, kind: str) -> tuple[Array, Ar
 # --------------------------------------------------------------------------
 
 
-def _check_sizes(input_size: Any, hidden_size: Any) -> None:
-    for name, n in (("input_size", input_size), ("hidden_size", hidden_size)):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"{name}: expected an int, got {type(n).__name__}")
-        if n < 1:
-            raise ValueError(f"{name}: expected a positive int, got {n}")
+def _uniform_init(input_size: Any, hidden_size: Any, seed: Any) -> tuple[np.random.Generator, float, int, int]:
+    D = V.check_int("input_size", input_size, minimum=1)
+    H = V.check_int("hidden_size", hidden_size, minimum=1)
+    rng = np.random.default_rng(V.check_int("seed", seed, minimum=0))
+    return rng, 1.0 / np.sqrt(H), D, H
 
 
 def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNParams:
-    """Random RNN parameters, uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (float64).
+    """Random RNN parameters, each entry uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (float64).
 
-    This is ``torch.nn.RNN``'s default scheme, so a model built here starts
-    where a PyTorch reader's would. The bound keeps each pre-activation's
-    variance roughly independent of ``H``, so tanh starts in its sloped part.
-    Draw order: ``W_h``, ``W_x``, ``b_h`` from ``np.random.default_rng(seed)``;
-    the same seed always gives the same parameters.
+    The bound is ``torch.nn.RNN``'s: it keeps each pre-activation's variance
+    roughly independent of ``H``, so tanh starts in its sloped part. One
+    difference: torch has two bias vectors (``bias_ih``, ``bias_hh``), each
+    uniform in that range, and adds them, so its effective bias is the sum of
+    two uniform draws (a triangular distribution on ``[-2/sqrt(H), 2/sqrt(H)]``);
+    here ``b_h`` is one draw, uniform in ``[-1/sqrt(H), 1/sqrt(H)]``. Draw
+    order: ``W_h``, ``W_x``, ``b_h`` from ``np.random.default_rng(seed)``; the
+    same seed always gives the same parameters.
 
     Parameters
     ----------
     input_size : int
-        Number of input features D.
+        Number of input features D, at least 1.
     hidden_size : int
-        Number of hidden units H.
+        Number of hidden units H, at least 1.
     seed : int, default 0
-        Seed of the random generator.
+        Seed of the random generator, at least 0.
 
     Returns
     -------
@@ -217,39 +253,43 @@ def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNPara
 
     Taught in chapter 1.
     """
-    _check_sizes(input_size, hidden_size)
-    rng = np.random.default_rng(seed)
-    k = 1.0 / math.sqrt(hidden_size)
+    rng, k, D, H = _uniform_init(input_size, hidden_size, seed)
     return RNNParams(
-        W_h=rng.uniform(-k, k, (hidden_size, hidden_size)),  # (H, H)
-        W_x=rng.uniform(-k, k, (hidden_size, input_size)),  # (H, D)
-        b_h=rng.uniform(-k, k, hidden_size),  # (H,)
+        W_h=rng.uniform(-k, k, (H, H)),  # (H, H)
+        W_x=rng.uniform(-k, k, (H, D)),  # (H, D)
+        b_h=rng.uniform(-k, k, H),  # (H,)
     )
 
 
 def init_lstm_params(
     input_size: int, hidden_size: int, seed: int = 0, *, forget_bias: float | None = None
 ) -> LSTMParams:
-    """Random LSTM parameters, uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (float64).
+    """Random LSTM parameters, each entry uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (float64).
 
-    Same scheme as ``torch.nn.LSTM`` (see ``init_rnn_params`` for why). Draw
-    order: ``W_f, W_i, W_c, W_o, b_f, b_i, b_c, b_o`` from
-    ``np.random.default_rng(seed)``.
+    The weights follow ``torch.nn.LSTM``'s scheme exactly (see
+    ``init_rnn_params`` for why that bound). The biases do not: torch has two
+    bias vectors per gate and adds them, so its effective bias is triangular on
+    ``[-2/sqrt(H), 2/sqrt(H)]``; here each bias is one uniform draw in
+    ``[-1/sqrt(H), 1/sqrt(H)]``. Draw order: ``W_f, W_i, W_c, W_o, b_f, b_i,
+    b_c, b_o`` from ``np.random.default_rng(seed)``.
 
     Parameters
     ----------
     input_size : int
-        Number of input features D.
+        Number of input features D, at least 1.
     hidden_size : int
-        Number of hidden units H.
+        Number of hidden units H, at least 1.
     seed : int, default 0
-        Seed of the random generator.
+        Seed of the random generator, at least 0.
     forget_bias : float, optional
-        If given, every entry of ``b_f`` is set to this value after drawing.
-        A forget bias of 1 starts the forget gate near ``sigmoid(1) = 0.73``,
-        so the memory is kept by default and gradients along ``C_t`` survive
-        early training (Gers et al. 2000; Jozefowicz et al. 2015). Chapter 9
-        measures the difference.
+        If given, every entry of ``b_f`` is set to this value after drawing
+        (nothing else changes). With small weights the forget gate then starts
+        near ``sigmoid(forget_bias)``: 0.73 for a bias of 1 (Gers et al. 2000;
+        Jozefowicz et al. 2015), so each step keeps about 73% of the memory
+        and a gradient along ``C_t`` shrinks by that factor per step. That
+        helps early training over a few steps, not over long ones: chapter 9
+        measures that a bias of 1 fails beyond about 20 steps, and which bias
+        reaches further.
 
     Returns
     -------
@@ -258,14 +298,11 @@ def init_lstm_params(
 
     Taught in chapter 2.
     """
-    _check_sizes(input_size, hidden_size)
-    rng = np.random.default_rng(seed)
-    k = 1.0 / math.sqrt(hidden_size)
-    H, D = hidden_size, input_size
-    Ws = [rng.uniform(-k, k, (H, H + D)) for _ in range(4)]  # 4 x (H, H + D)
-    bs = [rng.uniform(-k, k, H) for _ in range(4)]  # 4 x (H,)
+    rng, k, D, H = _uniform_init(input_size, hidden_size, seed)
+    Ws = [rng.uniform(-k, k, (H, H + D)) for _ in range(4)]  # 4 x (H, H + D): W_f, W_i, W_c, W_o
+    bs = [rng.uniform(-k, k, H) for _ in range(4)]  # 4 x (H,): b_f, b_i, b_c, b_o
     if forget_bias is not None:
-        bs[0] = np.full(H, float(forget_bias))
+        bs[0] = np.full(H, V.check_float("forget_bias", forget_bias))  # (H,)
     return LSTMParams(*Ws, *bs)
 
 
@@ -274,6 +311,7 @@ def init_lstm_params(
 # --------------------------------------------------------------------------
 
 
+@_saturating
 def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Array:
     """One step of the plain RNN: ``h_t = tanh(W_h h_{t-1} + W_x x_t + b_h)``.
 
@@ -297,15 +335,21 @@ def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Array:
 
 
 class RNNCache(NamedTuple):
-    """What ``rnn_forward`` keeps for ``rnn_backward``: plain named arrays.
+    """What ``rnn_forward`` keeps for ``rnn_backward``: plain named arrays, read-only.
+
+    Every array is the cache's own (a copy, or one the forward pass made), so
+    nothing the caller edits afterwards reaches the backward pass.
 
     Attributes
     ----------
     xs : ndarray, shape (T, B, D) or (T, D)
+        The inputs.
     h0 : ndarray, shape (B, H) or (H,)
+        The initial hidden state.
     h : ndarray, shape (T, B, H) or (T, H)
-        Every hidden state ``h_1 ... h_T`` (the same array ``rnn_forward`` returns).
+        Every hidden state ``h_1 ... h_T`` (equal to the ``hs`` returned, not the same array).
     params : RNNParams
+        The parameters.
     """
 
     xs: Array
@@ -314,11 +358,19 @@ class RNNCache(NamedTuple):
     params: RNNParams
 
 
-def _batched(a: Array, batched: bool) -> Array:
-    """View a caller's array with a batch axis of 1 added when it has none."""
-    return a if batched else a[..., None, :]
+def _rnn_inputs(xs: Any, h0: Any, params: Any) -> tuple[Array, Array, RNNParams, bool]:
+    """Checked inputs as the cache's own read-only copies in one dtype, batched: ``(xs, h0, params, batched)``."""
+    H, D = _param_sizes(params, "rnn")
+    xs = V.as_float_array("xs", xs)
+    T, batch = V.sequence_dims("xs", xs.shape, D)
+    h0 = _state("h0", h0, batch, H, np.result_type(xs, *params))
+    dtype = np.result_type(xs, h0, *params)
+    b = batch is not None
+    own = RNNParams(*(_owned(a, dtype) for a in params))
+    return _batched(_owned(xs, dtype), b), _batched(_owned(h0, dtype), b), own, b
 
 
+@_saturating
 def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNCache]:
     """Run the plain RNN over a sequence and keep what the backward pass needs.
 
@@ -333,8 +385,9 @@ def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNC
     hs : ndarray, shape (T, B, H) or (T, H)
         Hidden state at every step.
     h_n : ndarray, shape (B, H) or (H,)
-        The last hidden state (``hs[-1]``).
+        The last hidden state (equal to ``hs[-1]``, a separate array).
     cache : RNNCache
+        Read-only copies of what the backward pass needs.
 
     Equations::
 
@@ -342,27 +395,22 @@ def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNC
 
     Taught in chapter 1; backward in chapter 8.
     """
-    H, D = _check_params(params, "rnn")
-    xs = _as_float("xs", xs)
-    T, batch = V.sequence_dims("xs", xs.shape, D)
-    h0 = _zeros_or("h0", h0, batch, H, "hidden_size, batched like xs", _dtype(xs, *params))
-    dtype = _dtype(xs, h0, *params)
-    b = batch is not None
-    X = _batched(xs, b).astype(dtype, copy=False)  # (T, B, D)
-    B = X.shape[1]
-    W_hT = np.ascontiguousarray(params.W_h.T, dtype=dtype)  # (H, H)
-    # All input projections at once: one (T*B, D) @ (D, H) product.
-    Hs = (X.reshape(T * B, D) @ params.W_x.T.astype(dtype, copy=False)).reshape(T, B, H)  # (T, B, H)
-    Hs += params.b_h.astype(dtype, copy=False)
-    h = _batched(h0, b).astype(dtype, copy=False)  # (B, H)
-    tmp = np.empty((B, H), dtype)
+    xs, h0, params, b = _rnn_inputs(xs, h0, params)  # (T, B, D), (B, H): the cache's own copies
+    T, B, D = xs.shape
+    W_h, W_x, b_h = params  # (H, H), (H, D), (H,)
+    H = b_h.shape[0]
+    # The input part of every step at once: one (T*B, D) @ (D, H) product.
+    x_part = (xs.reshape(T * B, D) @ W_x.T + b_h).reshape(T, B, H)  # (T, B, H): W_x x_t + b_h
+    h_prev = h0  # (B, H)
+    steps = []
     for t in range(T):
-        np.matmul(h, W_hT, out=tmp)  # (B, H)
-        Hs[t] += tmp
-        np.tanh(Hs[t], out=Hs[t])
-        h = Hs[t]
-    hs = Hs if b else Hs[:, 0, :]  # caller's batching
-    return hs, hs[-1], RNNCache(xs, h0, hs, params)
+        h = np.tanh(h_prev @ W_h.T + x_part[t])  # (B, H): h_t = tanh(W_h h_{t-1} + W_x x_t + b_h)
+        steps.append(h)
+        h_prev = h
+    (h,) = _frozen(np.stack(steps))  # (T, B, H)
+    cache = RNNCache(_unbatched(xs, b), _unbatched(h0, b), _unbatched(h, b), params)
+    hs = _unbatched(h, b).copy()  # the caller's, not the cache's
+    return hs, hs[-1].copy(), cache
 
 
 def rnn(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array]:
@@ -385,16 +433,8 @@ def rnn(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array]:
     return hs, h_n
 
 
-def _check_grad(name: str, g: Any, like: Array) -> Array:
-    g = _as_float(name, g)
-    if g.shape != like.shape:
-        raise V.shape_error(name, V.fmt(like.shape), g.shape)
-    return g
-
-
-def rnn_backward(
-    dhs: Any, cache: RNNCache, dh_n: Any = None
-) -> tuple[RNNParams, Array, Array]:
+@_saturating
+def rnn_backward(dhs: Any, cache: RNNCache, dh_n: Any = None) -> tuple[RNNParams, Array, Array]:
     """Backpropagation through time for the plain RNN.
 
     Parameters
@@ -402,7 +442,7 @@ def rnn_backward(
     dhs : ndarray, shape of ``hs``
         Gradient of the loss with respect to every hidden output.
     cache : RNNCache
-        From ``rnn_forward``.
+        From ``rnn_forward``; it is only read, so the backward pass can run twice.
     dh_n : ndarray, shape of ``h_n``, optional
         Extra gradient arriving at the final hidden state.
 
@@ -426,33 +466,28 @@ def rnn_backward(
     """
     if not isinstance(cache, RNNCache):
         raise TypeError(f"cache: expected the RNNCache from rnn_forward, got {type(cache).__name__}")
-    dhs = _check_grad("dhs", dhs, cache.h)
-    xs, h0, hs, params = cache
-    b = xs.ndim == 3
-    T, H, D = hs.shape[0], params.hidden_size, params.input_size
-    dtype = _dtype(hs, dhs)
-    X, Hs, dH = _batched(xs, b), _batched(hs, b), _batched(dhs, b)  # (T, B, .)
-    H0 = _batched(h0, b)  # (B, H)
-    B = X.shape[1]
-    dh_next = np.zeros((B, H), dtype) if dh_n is None else _batched(_check_grad("dh_n", dh_n, hs[-1]), b).astype(dtype)
-    W_h = params.W_h.astype(dtype, copy=False)  # (H, H)
-    dZ = np.empty((T, B, H), dtype)  # gradient at each pre-activation
-    for t in range(T - 1, -1, -1):
-        dz = dZ[t]
-        np.add(dH[t], dh_next, out=dz)  # dh_t
-        dz *= 1.0 - Hs[t] * Hs[t]  # through tanh
-        dh_next = dz @ W_h  # (B, H)
-    # Weight gradients: one matrix product each over all steps and samples.
-    Zf = dZ.reshape(T * B, H)  # (T*B, H)
-    dW_x = Zf.T @ X.reshape(T * B, D)  # (H, D)
-    dW_h = dZ[0].T @ H0  # (H, H)
-    if T > 1:
-        dW_h += Zf[B:].T @ Hs[:-1].reshape((T - 1) * B, H)
-    db_h = Zf.sum(axis=0)  # (H,)
-    dxs = (Zf @ params.W_x.astype(dtype, copy=False)).reshape(T, B, D)  # (T, B, D)
-    if not b:
-        dxs, dh_next = dxs[:, 0, :], dh_next[0]
-    return RNNParams(dW_h, dW_x, db_h), dxs, dh_next
+    dhs = _grad_like("dhs", dhs, cache.h)
+    b = cache.xs.ndim == 3
+    xs, h0, h, dhs = (_batched(a, b) for a in (cache.xs, cache.h0, cache.h, dhs))  # (T, B, .), (B, H)
+    W_h, W_x, _ = cache.params  # (H, H), (H, D)
+    T, B, D = xs.shape
+    H = h.shape[-1]
+    dtype = np.result_type(h, dhs)
+    dh_next = np.zeros((B, H), dtype) if dh_n is None else _batched(_grad_like("dh_n", dh_n, cache.h[-1]), b)
+    h_prev = np.concatenate([h0[None], h[:-1]])  # (T, B, H): h_{t-1} at every step
+    tanh_slope = 1.0 - h * h  # (T, B, H): tanh' = 1 - h_t^2 at every step
+    dz = np.empty((T, B, H), dtype)  # (T, B, H): gradient at each pre-activation
+    for t in reversed(range(T)):
+        dh = dhs[t] + dh_next  # (B, H): from the output at t and from step t+1
+        dz[t] = dh * tanh_slope[t]  # (B, H): through tanh
+        dh_next = dz[t] @ W_h  # (B, H): back to h_{t-1}
+    # Weight and input gradients: one matrix product each over all steps and samples.
+    dz_all = dz.reshape(T * B, H)  # (T*B, H)
+    dW_h = dz_all.T @ h_prev.reshape(T * B, H)  # (H, H)
+    dW_x = dz_all.T @ xs.reshape(T * B, D)  # (H, D)
+    db_h = dz_all.sum(axis=0)  # (H,)
+    dxs = (dz_all @ W_x).reshape(T, B, D)  # (T, B, D)
+    return RNNParams(dW_h, dW_x, db_h), _unbatched(dxs, b), _unbatched(dh_next, b)
 
 
 # --------------------------------------------------------------------------
@@ -465,22 +500,17 @@ def _hx(x: Array, h_prev: Array) -> Array:
     return np.concatenate([h_prev, x], axis=-1)  # (B, H + D)
 
 
-def _forget(hx: Array, p: LSTMParams) -> Array:
-    return sigmoid(hx @ p.W_f.T + p.b_f)
+def _gate(hx: Array, W: Array, b: Array, activation: Callable[[Array], Array]) -> Array:
+    """One part's layer of neurons: ``activation(W [h_{t-1}, x_t] + b)``.
+
+    ``hx`` is ``[h_{t-1}, x_t]``, one row per sequence, so ``hx @ W.T`` is
+    ``W [h_{t-1}, x_t]`` for every row at once. The activation is ``_sigmoid``
+    for the three gates and ``np.tanh`` for the candidate memory.
+    """
+    return activation(hx @ W.T + b)  # (B, H)
 
 
-def _input(hx: Array, p: LSTMParams) -> Array:
-    return sigmoid(hx @ p.W_i.T + p.b_i)
-
-
-def _candidate(hx: Array, p: LSTMParams) -> Array:
-    return np.tanh(hx @ p.W_c.T + p.b_c)
-
-
-def _output(hx: Array, p: LSTMParams) -> Array:
-    return sigmoid(hx @ p.W_o.T + p.b_o)
-
-
+@_saturating
 def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     """The forget part's gate: ``f_t = sigmoid(W_f [h_{t-1}, x_t] + b_f)``.
 
@@ -500,9 +530,10 @@ def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     Taught in chapter 3.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
-    return _forget(_hx(x, h_prev), params)
+    return _gate(_hx(x, h_prev), params.W_f, params.b_f, _sigmoid)  # (B, H)
 
 
+@_saturating
 def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     """The input part's gate: ``i_t = sigmoid(W_i [h_{t-1}, x_t] + b_i)``.
 
@@ -521,9 +552,10 @@ def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     Taught in chapter 4.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
-    return _input(_hx(x, h_prev), params)
+    return _gate(_hx(x, h_prev), params.W_i, params.b_i, _sigmoid)  # (B, H)
 
 
+@_saturating
 def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     """The candidate long-term memory: ``C~_t = tanh(W_c [h_{t-1}, x_t] + b_c)``.
 
@@ -540,9 +572,10 @@ def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     Taught in chapter 4.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
-    return _candidate(_hx(x, h_prev), params)
+    return _gate(_hx(x, h_prev), params.W_c, params.b_c, np.tanh)  # (B, H)
 
 
+@_saturating
 def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     """The output part's gate: ``o_t = sigmoid(W_o [h_{t-1}, x_t] + b_o)``.
 
@@ -561,9 +594,10 @@ def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     Taught in chapter 5.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
-    return _output(_hx(x, h_prev), params)
+    return _gate(_hx(x, h_prev), params.W_o, params.b_o, _sigmoid)  # (B, H)
 
 
+@_saturating
 def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Array, Array]:
     """One LSTM step, built from the article's three parts.
 
@@ -595,28 +629,30 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Array, Array]:
     """
     h_prev, c_prev = V.unpack_state(state)
     x, h_prev, H = _step_inputs(x, h_prev, params, "lstm")
-    c_prev = _as_float("state[1] (c_prev)", c_prev)
+    c_prev = V.as_float_array("state[1] (c_prev)", c_prev)
     V.check_state_shape("state[1] (c_prev)", c_prev.shape, h_prev.shape[0] if h_prev.ndim == 2 else None, H, "like h_prev")
-    hx = _hx(x, h_prev)  # (B, H + D)
-    f = _forget(hx, params)  # forget part      (B, H)
-    i = _input(hx, params)  # input part       (B, H)
-    c_tilde = _candidate(hx, params)  # (B, H)
-    c = f * c_prev + i * c_tilde  # new long-term memory (B, H)
-    o = _output(hx, params)  # output part      (B, H)
-    h = o * np.tanh(c)  # new hidden state (B, H)
+    hx = _hx(x, h_prev)  # [h_{t-1}, x_t]  (B, H + D)
+    f = _gate(hx, params.W_f, params.b_f, _sigmoid)  # forget part  (B, H)
+    i = _gate(hx, params.W_i, params.b_i, _sigmoid)  # input part   (B, H)
+    c_tilde = _gate(hx, params.W_c, params.b_c, np.tanh)  # candidate memory  (B, H)
+    c = f * c_prev + i * c_tilde  # new long-term memory  (B, H)
+    o = _gate(hx, params.W_o, params.b_o, _sigmoid)  # output part  (B, H)
+    h = o * np.tanh(c)  # new hidden state  (B, H)
     return h, c
 
 
 # --------------------------------------------------------------------------
-# The LSTM over a sequence, fused (chapters 6 and 8)
+# The LSTM over a sequence, and backpropagation through time (chapters 6 and 8)
 # --------------------------------------------------------------------------
 
 
 class LSTMCache(NamedTuple):
-    """What ``lstm_forward`` keeps for ``lstm_backward``: plain named arrays.
+    """What ``lstm_forward`` keeps for ``lstm_backward``: plain named arrays, read-only.
 
     Nothing is hidden on an object: a reader can plot ``cache.f`` (every
     forget gate at every step) or check ``cache.c[t]`` against the formulas.
+    Every array is the cache's own (a copy, or one the forward pass made) and
+    read-only, so nothing the caller edits reaches the backward pass.
 
     Attributes
     ----------
@@ -625,19 +661,15 @@ class LSTMCache(NamedTuple):
     h0, c0 : ndarray, shape (B, H) or (H,)
         The initial state.
     params : LSTMParams
+        The parameters.
     f, i, c_tilde, o : ndarray, shape (T, B, H) or (T, H)
-        Forget gate, input gate, candidate memory and output gate at every
-        step (views into ``gates``).
+        Forget gate, input gate, candidate memory and output gate at every step.
     c : ndarray, shape (T, B, H) or (T, H)
         Long-term memory ``C_t`` at every step.
     tanh_c : ndarray, shape (T, B, H) or (T, H)
         ``tanh(C_t)``, kept for the backward pass.
     h : ndarray, shape (T, B, H) or (T, H)
-        Hidden state ``h_t`` at every step (the ``hs`` that ``lstm_forward`` returns).
-    gates : ndarray, shape (T, B, 4H)
-        The four gates side by side in the order ``f, i, o, c_tilde`` (the
-        three sigmoid gates first, so one in-place sigmoid covers them); B is
-        1 for unbatched input.
+        Hidden state ``h_t`` at every step (equal to the ``hs`` returned, not the same array).
     """
 
     xs: Array
@@ -651,19 +683,39 @@ class LSTMCache(NamedTuple):
     c: Array
     tanh_c: Array
     h: Array
-    gates: Array
 
 
-def _fused(params: LSTMParams, dtype: np.dtype) -> tuple[Array, Array, Array]:
-    """Stack the gates in the order f, i, o, c~: ``(W_h part, W_x part, bias)``."""
-    W = np.concatenate([params.W_f, params.W_i, params.W_o, params.W_c], axis=0).astype(dtype, copy=False)  # (4H, H + D)
-    b = np.concatenate([params.b_f, params.b_i, params.b_o, params.b_c]).astype(dtype, copy=False)  # (4H,)
+def _lstm_inputs(xs: Any, state: Any, params: Any) -> tuple[Array, Array, Array, LSTMParams, bool]:
+    """Checked inputs as the cache's own read-only copies in one dtype, batched: ``(xs, h0, c0, params, batched)``."""
+    H, D = _param_sizes(params, "lstm")
+    xs = V.as_float_array("xs", xs)
+    T, batch = V.sequence_dims("xs", xs.shape, D)
+    h0, c0 = (None, None) if state is None else V.unpack_state(state)
+    zeros_dtype = np.result_type(xs, *params)  # float32 inputs and params get float32 zeros
+    h0 = _state("state[0] (h0)", h0, batch, H, zeros_dtype)
+    c0 = _state("state[1] (c0)", c0, batch, H, zeros_dtype)
+    dtype = np.result_type(xs, h0, c0, *params)
+    b = batch is not None
+    own = LSTMParams(*(_owned(a, dtype) for a in params))
+    return *(_batched(_owned(a, dtype), b) for a in (xs, h0, c0)), own, b
+
+
+def _stacked(params: LSTMParams) -> tuple[Array, Array, Array]:
+    """The four parts' weights stacked in the article's order f, i, C~, o: ``(W_h, W_x, b)``.
+
+    Row block k of ``W = [W_f; W_i; W_c; W_o]`` belongs to part k, so one
+    product ``W [h_{t-1}, x_t]`` gives the four pre-activations side by side:
+    columns ``[:H]`` for f, ``[H:2H]`` for i, ``[2H:3H]`` for C~, ``[3H:]`` for o.
+    """
     H = params.hidden_size
+    W = np.concatenate([params.W_f, params.W_i, params.W_c, params.W_o])  # (4H, H + D)
+    b = np.concatenate([params.b_f, params.b_i, params.b_c, params.b_o])  # (4H,)
     return W[:, :H], W[:, H:], b  # (4H, H), (4H, D), (4H,)
 
 
+@_saturating
 def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[Array, Array], LSTMCache]:
-    """Run the LSTM over a sequence and keep every gate for the backward pass.
+    """Run the LSTM over a sequence and keep every part's value for the backward pass.
 
     Parameters
     ----------
@@ -678,75 +730,39 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     (h_n, c_n) : pair of ndarray, each (B, H) or (H,)
         Final hidden state and long-term memory.
     cache : LSTMCache
-        Named per-step arrays (gates, memories, hidden states).
+        Named per-step arrays (gates, memories, hidden states), read-only copies.
 
     Notes
     -----
-    Computes exactly ``lstm_cell`` step after step (the tests check it), but
-    with the four gates stacked: the inputs of all T steps are projected by
-    one ``(T*B, D) @ (D, 4H)`` product, each step adds one
-    ``(B, H) @ (H, 4H)`` product, and results go into preallocated arrays.
+    Each step is ``lstm_cell``'s six equations (the tests check they agree),
+    with the four parts' weights stacked into one ``(4H, H + D)`` matrix in the
+    order f, i, C~, o. The input part ``W_x x_t + b`` of every step comes from
+    one product before the loop; inside it, one product adds ``W_h h_{t-1}``.
 
     Taught in chapter 6; the cache is used in chapter 8.
     """
-    H, D = _check_params(params, "lstm")
-    xs = _as_float("xs", xs)
-    T, batch = V.sequence_dims("xs", xs.shape, D)
-    zeros_dtype = _dtype(xs, *params)  # float32 inputs and params get float32 zeros
-    if state is None:
-        h0 = c0 = np.zeros(V.state_shape(batch, H), zeros_dtype)
-    else:
-        h0, c0 = V.unpack_state(state)
-        h0 = _zeros_or("state[0] (h0)", h0, batch, H, "hidden_size, batched like xs", zeros_dtype)
-        c0 = _zeros_or("state[1] (c0)", c0, batch, H, "hidden_size, batched like xs", zeros_dtype)
-    dtype = _dtype(xs, h0, c0, *params)
-    b = batch is not None
-    X = _batched(xs, b).astype(dtype, copy=False)  # (T, B, D)
-    B = X.shape[1]
-    Wh, Wx, bias = _fused(params, dtype)
-    # subtle: sigmoid(z) = (1 + tanh(z / 2)) / 2. Halving the rows of f, i, o in
-    # W and b here (exact: a power of two) lets one tanh per step cover all four
-    # gates; the results are bit for bit those of sigmoid(z).
-    half = np.where(np.arange(4 * H) < 3 * H, 0.5, 1.0).astype(dtype)  # (4H,)
-    WhT = np.ascontiguousarray(Wh.T) * half  # (H, 4H)
-
-    gates = np.empty((T, B, 4 * H), dtype)  # pre-activations, then activations in place
-    np.matmul(X.reshape(T * B, D), np.ascontiguousarray(Wx.T) * half, out=gates.reshape(T * B, 4 * H))
-    gates += bias * half
-    C = np.empty((T, B, H), dtype)  # C_t
-    TC = np.empty((T, B, H), dtype)  # tanh(C_t)
-    Hs = np.empty((T, B, H), dtype)  # h_t
-    tmp = np.empty((B, 4 * H), dtype)
-    ig = np.empty((B, H), dtype)
-    h = _batched(h0, b).astype(dtype, copy=False)  # (B, H)
-    c = _batched(c0, b).astype(dtype, copy=False)  # (B, H)
+    xs, h0, c0, params, b = _lstm_inputs(xs, state, params)  # (T, B, D), (B, H), (B, H): the cache's own copies
+    T, B, D = xs.shape
+    H = params.hidden_size
+    W_h, W_x, bias = _stacked(params)  # (4H, H), (4H, D), (4H,)
+    # The input part of every step at once: one (T*B, D) @ (D, 4H) product.
+    x_part = (xs.reshape(T * B, D) @ W_x.T + bias).reshape(T, B, 4 * H)  # (T, B, 4H)
+    f, i, c_tilde, o, c, tanh_c, h = (np.empty((T, B, H), xs.dtype) for _ in range(7))  # every step's values
+    h_prev, c_prev = h0, c0  # (B, H)
     for t in range(T):
-        z, c_t, tanh_c_t, h_t = gates[t], C[t], TC[t], Hs[t]  # (B, 4H), (B, H) x 3
-        np.matmul(h, WhT, out=tmp)
-        z += tmp  # the four pre-activations (the rows of f, i, o were halved above)
-        np.tanh(z, out=z)  # C~_t, and tanh(z / 2) for f, i, o
-        s = z[:, : 3 * H]
-        s *= 0.5
-        s += 0.5  # f_t, i_t, o_t: sigmoid(z) = (1 + tanh(z / 2)) / 2
-        f, i, o, g = z[:, :H], z[:, H : 2 * H], z[:, 2 * H : 3 * H], z[:, 3 * H :]  # g is C~_t
-        np.multiply(f, c, out=c_t)  # forget part: f_t * C_{t-1}
-        np.multiply(i, g, out=ig)  # input part:  i_t * C~_t
-        c_t += ig
-        np.tanh(c_t, out=tanh_c_t)
-        np.multiply(o, tanh_c_t, out=h_t)  # output part: o_t * tanh(C_t)
-        h, c = h_t, c_t
-
-    def user(a: Array) -> Array:  # back to the caller's batching (a view)
-        return a if b else a[:, 0, :]
-
-    hs, cs = user(Hs), user(C)
-    cache = LSTMCache(
-        xs=xs, h0=h0, c0=c0, params=params,
-        f=user(gates[..., :H]), i=user(gates[..., H : 2 * H]),
-        c_tilde=user(gates[..., 3 * H :]), o=user(gates[..., 2 * H : 3 * H]),
-        c=cs, tanh_c=user(TC), h=hs, gates=gates,
-    )
-    return hs, (hs[-1], cs[-1]), cache
+        z = x_part[t] + h_prev @ W_h.T  # (B, 4H): W [h_{t-1}, x_t] + b for f, i, C~, o
+        f[t] = _sigmoid(z[:, :H])  # forget part  (B, H)
+        i[t] = _sigmoid(z[:, H : 2 * H])  # input part  (B, H)
+        c_tilde[t] = np.tanh(z[:, 2 * H : 3 * H])  # candidate memory  (B, H)
+        o[t] = _sigmoid(z[:, 3 * H :])  # output part  (B, H)
+        c[t] = f[t] * c_prev + i[t] * c_tilde[t]  # new long-term memory C_t  (B, H)
+        tanh_c[t] = np.tanh(c[t])  # (B, H)
+        h[t] = o[t] * tanh_c[t]  # new hidden state h_t  (B, H)
+        h_prev, c_prev = h[t], c[t]
+    per_step = _frozen(f, i, c_tilde, o, c, tanh_c, h)  # (T, B, H) each, now the cache's
+    cache = LSTMCache(*(_unbatched(a, b) for a in (xs, h0, c0)), params, *(_unbatched(a, b) for a in per_step))
+    hs = cache.h.copy()  # the caller's, not the cache's
+    return hs, (hs[-1].copy(), cache.c[-1].copy()), cache
 
 
 def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[Array, Array]]:
@@ -769,6 +785,18 @@ def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[Array, A
     return hs, state_n
 
 
+def _final_state_grads(dstate: Any, cache: LSTMCache, b: bool, dtype: np.dtype) -> tuple[Array, Array]:
+    """``(dh_n, dc_n)`` as batched ``(B, H)`` arrays: zeros when ``dstate`` is None."""
+    if dstate is None:
+        zeros = np.zeros(_batched(cache.h0, b).shape, dtype)  # (B, H)
+        return zeros, zeros
+    dh_n, dc_n = V.unpack_state(dstate, "dstate")
+    dh_n = _grad_like("dstate[0] (dh_n)", dh_n, cache.h[-1])
+    dc_n = _grad_like("dstate[1] (dc_n)", dc_n, cache.c[-1])
+    return _batched(dh_n, b), _batched(dc_n, b)
+
+
+@_saturating
 def lstm_backward(
     dhs: Any, cache: LSTMCache, dstate: Any = None
 ) -> tuple[LSTMParams, Array, tuple[Array, Array]]:
@@ -779,7 +807,7 @@ def lstm_backward(
     dhs : ndarray, shape of ``hs``
         Gradient of the loss with respect to every hidden output ``h_t``.
     cache : LSTMCache
-        From ``lstm_forward``.
+        From ``lstm_forward``; it is only read, so the backward pass can run twice.
     dstate : pair ``(dh_n, dc_n)``, optional
         Extra gradient arriving at the final hidden state and memory.
 
@@ -790,91 +818,63 @@ def lstm_backward(
     dxs : ndarray, shape of ``xs``
     (dh0, dc0) : pair of ndarray, shapes of ``h0`` and ``c0``
 
-    Equations, going back from step T to 1 (``dh_t`` includes what flows
-    back from step t+1, ``dC_t`` likewise)::
+    Equations, from step T back to 1 (``z_g`` is part g's pre-activation;
+    ``W_{g,h}``, ``W_{g,x}`` the columns of ``W_g`` for ``h_{t-1}`` and ``x_t``)::
 
+        dh_t   = dhs_t + sum_g W_{g,h}^T dz_g(t+1)
         do_t   = dh_t * tanh(C_t)
-        dC_t   = dC_t + dh_t * o_t * (1 - tanh(C_t)^2)
+        dC_t   = dh_t * o_t * (1 - tanh(C_t)^2) + dC_{t+1} * f_{t+1}
         df_t   = dC_t * C_{t-1}     di_t = dC_t * C~_t     dC~_t = dC_t * i_t
-        dC_{t-1} = dC_t * f_t        <- the memory path: times f_t, no weight, no tanh'
-        dz     = [df*f(1-f), di*i(1-i), do*o(1-o), dC~*(1-C~^2)]
-        dh_{t-1} = W_h^T dz,  dW += dz [h_{t-1}, x_t]^T,  db += dz
+        dz_f   = df_t f_t (1 - f_t)   dz_i = di_t i_t (1 - i_t)
+        dz_c   = dC~_t (1 - C~_t^2)   dz_o = do_t o_t (1 - o_t)
+        dW_g   = sum_t dz_g [h_{t-1}, x_t]^T,   db_g = sum_t dz_g
+        dx_t   = sum_g W_{g,x}^T dz_g
 
     Taught in chapter 8.
     """
     if not isinstance(cache, LSTMCache):
         raise TypeError(f"cache: expected the LSTMCache from lstm_forward, got {type(cache).__name__}")
-    dhs = _check_grad("dhs", dhs, cache.h)
+    dhs = _grad_like("dhs", dhs, cache.h)
     b = cache.xs.ndim == 3
-    params = cache.params
-    T, H, D = cache.h.shape[0], params.hidden_size, params.input_size
-    dtype = _dtype(cache.h, dhs)
-    X, dH = _batched(cache.xs, b), _batched(dhs, b)  # (T, B, D), (T, B, H)
-    C, TC, Hs = _batched(cache.c, b), _batched(cache.tanh_c, b), _batched(cache.h, b)  # (T, B, H)
-    G = cache.gates  # (T, B, 4H)
-    B = X.shape[1]
-    # dh_next and dc_next are fresh arrays (zeros or astype's copy): the loop
-    # overwrites them in place, so no step allocates a new array.
-    if dstate is None:
-        dh_next = np.zeros((B, H), dtype)
-        dc_next = np.zeros((B, H), dtype)
-    else:
-        dh_n, dc_n = V.unpack_state(dstate, "dstate")
-        dh_next = _batched(_check_grad("dstate[0] (dh_n)", dh_n, cache.h[-1]), b).astype(dtype)
-        dc_next = _batched(_check_grad("dstate[1] (dc_n)", dc_n, cache.c[-1]), b).astype(dtype)
-    Wh, Wx, _ = _fused(params, dtype)  # (4H, H), (4H, D)
-    c0 = _batched(cache.c0, b)
-    dZ = np.empty((T, B, 4 * H), dtype)  # gradient at each pre-activation, order f, i, o, c~
-    dh = np.empty((B, H), dtype)
-    dc = np.empty((B, H), dtype)
-    slope = np.empty((B, 4 * H), dtype)  # each gate's activation slope
-    for t in range(T - 1, -1, -1):
-        g_t, dz, tanh_c_t = G[t], dZ[t], TC[t]  # (B, 4H), (B, 4H), (B, H)
-        f, i, o, g = g_t[:, :H], g_t[:, H : 2 * H], g_t[:, 2 * H : 3 * H], g_t[:, 3 * H :]
-        c_prev = C[t - 1] if t > 0 else c0  # (B, H)
-        np.add(dH[t], dh_next, out=dh)  # dL/dh_t
+    xs, h0, c0 = (_batched(a, b) for a in (cache.xs, cache.h0, cache.c0))  # (T, B, D), (B, H), (B, H)
+    f, i, c_tilde, o, c, tanh_c, h, dhs = (_batched(a, b) for a in (*cache[4:], dhs))  # (T, B, H) each
+    (T, B, D), H = xs.shape, h.shape[-1]
+    dtype = np.result_type(h, dhs)
+    dh_next, dc_next = _final_state_grads(dstate, cache, b, dtype)  # (B, H) each
+    W_h, W_x, _ = _stacked(cache.params)  # (4H, H), (4H, D)
+    c_prev = np.concatenate([c0[None], c[:-1]])  # (T, B, H): C_{t-1} at every step
+    # The activations' slopes at every step at once: sigmoid' = s (1 - s), tanh' = 1 - tanh^2.
+    f_slope, i_slope, o_slope = f * (1.0 - f), i * (1.0 - i), o * (1.0 - o)  # (T, B, H) each
+    c_tilde_slope = 1.0 - c_tilde * c_tilde  # (T, B, H)
+    tanh_c_slope = 1.0 - tanh_c * tanh_c  # (T, B, H)
+    dz = np.empty((T, B, 4 * H), dtype)  # gradient at the pre-activations, order f, i, C~, o
+    dz_f, dz_i, dz_c, dz_o = (dz[..., k * H : (k + 1) * H] for k in range(4))  # views into dz, (T, B, H) each
+    for t in reversed(range(T)):
+        dh = dhs[t] + dh_next  # (B, H): from the output at t and from step t+1
         # BPTT 1/6 (chapter 8): output part, h_t = o_t * tanh(C_t)
-        np.multiply(dh, tanh_c_t, out=dz[:, 2 * H : 3 * H])  # do_t
+        do = dh * tanh_c[t]  # (B, H)
         # BPTT 2/6: into the memory C_t, from h_t and from step t+1
-        # dC_t = dC_{t+1} * f_{t+1} (already in dc_next) + dh_t * o_t * (1 - tanh(C_t)^2)
-        np.multiply(tanh_c_t, tanh_c_t, out=dc)
-        np.subtract(1.0, dc, out=dc)
-        dc *= o
-        dc *= dh
-        dc += dc_next
+        dc = dh * o[t] * tanh_c_slope[t] + dc_next  # (B, H)
         # BPTT 3/6: forget and input parts, C_t = f_t * C_{t-1} + i_t * C~_t
-        np.multiply(dc, c_prev, out=dz[:, :H])  # df_t
-        np.multiply(dc, g, out=dz[:, H : 2 * H])  # di_t
-        np.multiply(dc, i, out=dz[:, 3 * H :])  # dC~_t
+        df = dc * c_prev[t]  # (B, H)
+        di = dc * c_tilde[t]  # (B, H)
+        dc_tilde = dc * i[t]  # (B, H)
         # BPTT 4/6: back to the previous memory C_{t-1}
-        np.multiply(dc, f, out=dc_next)  # the memory path
+        dc_next = dc * f[t]  # (B, H): the memory path, times f_t and nothing else
         # BPTT 5/6: through the activations to the pre-activations z
-        # Through the activations: sigmoid' = s (1 - s), tanh' = 1 - g^2.
-        s, ds, dg = g_t[:, : 3 * H], slope[:, : 3 * H], slope[:, 3 * H :]
-        np.subtract(1.0, s, out=ds)
-        ds *= s
-        np.multiply(g, g, out=dg)
-        np.subtract(1.0, dg, out=dg)
-        dz *= slope  # all four gates at once
-        # BPTT 6/6: back to the previous hidden state h_{t-1}, through every gate
-        np.matmul(dz, Wh, out=dh_next)  # (B, H)
+        dz_f[t] = df * f_slope[t]  # (B, H)
+        dz_i[t] = di * i_slope[t]  # (B, H)
+        dz_c[t] = dc_tilde * c_tilde_slope[t]  # (B, H)
+        dz_o[t] = do * o_slope[t]  # (B, H)
+        # BPTT 6/6: back to the previous hidden state h_{t-1}, through every part
+        dh_next = dz[t] @ W_h  # (B, H)
     # Weight gradients: one matrix product each over all steps and samples.
-    Zf = dZ.reshape(T * B, 4 * H)  # (T*B, 4H)
-    dWx = Zf.T @ X.reshape(T * B, D)  # (4H, D)
-    dWh = dZ[0].T @ _batched(cache.h0, b).astype(dtype, copy=False)  # (4H, H)
-    if T > 1:
-        dWh += Zf[B:].T @ Hs[:-1].reshape((T - 1) * B, H)
-    db = Zf.sum(axis=0)  # (4H,)
-    dxs = (Zf @ Wx).reshape(T, B, D)  # (T, B, D)
-    dW = np.concatenate([dWh, dWx], axis=1)  # (4H, H + D), order f, i, o, c~
-    part = {name: slice(k * H, (k + 1) * H) for k, name in enumerate("fioc")}
-    grads = LSTMParams(
-        dW[part["f"]], dW[part["i"]], dW[part["c"]], dW[part["o"]],
-        db[part["f"]], db[part["i"]], db[part["c"]], db[part["o"]],
-    )
-    if not b:
-        dxs, dh_next, dc_next = dxs[:, 0, :], dh_next[0], dc_next[0]
-    return grads, dxs, (dh_next, dc_next)
+    hx = np.concatenate([np.concatenate([h0[None], h[:-1]]), xs], axis=-1)  # (T, B, H + D): [h_{t-1}, x_t]
+    dW = dz.reshape(T * B, 4 * H).T @ hx.reshape(T * B, H + D)  # (4H, H + D)
+    db = dz.sum(axis=(0, 1))  # (4H,)
+    dxs = (dz.reshape(T * B, 4 * H) @ W_x).reshape(T, B, D)  # (T, B, D)
+    grads = LSTMParams(*np.split(dW, 4), *np.split(db, 4))  # dW_f, dW_i, dW_c, dW_o, db_f, db_i, db_c, db_o
+    return grads, _unbatched(dxs, b), (_unbatched(dh_next, b), _unbatched(dc_next, b))
 
 
 # --------------------------------------------------------------------------
@@ -882,6 +882,7 @@ def lstm_backward(
 # --------------------------------------------------------------------------
 
 
+@_saturating
 def output_neuron(h: Any, W_y: Any, b_y: Any) -> Array:
     """The article's output neuron: ``y^_t = sigmoid(W_y h_t + b_y)``.
 
@@ -896,80 +897,18 @@ def output_neuron(h: Any, W_y: Any, b_y: Any) -> Array:
 
     Returns
     -------
-    ndarray, shape (..., K), values in (0, 1)
+    ndarray, shape (..., K), values in [0, 1]
 
     Taught in chapter 1 (option 1: predict now) and chapter 6.
     """
-    h, W_y, b_y = _as_float("h", h), _as_float("W_y", W_y), _as_float("b_y", b_y)
+    h, W_y, b_y = V.as_float_array("h", h), V.as_float_array("W_y", W_y), V.as_float_array("b_y", b_y)
     if h.ndim < 1:
         raise V.shape_error("h", "(..., hidden)", h.shape)
     if W_y.ndim != 2 or W_y.shape[1] != h.shape[-1]:
         raise V.shape_error("W_y", f"(outputs, {h.shape[-1]}) to match h's last axis", W_y.shape)
     if b_y.shape != (W_y.shape[0],):
         raise V.shape_error("b_y", V.fmt((W_y.shape[0],)), b_y.shape)
-    return sigmoid(h @ W_y.T + b_y)  # (..., K)
-
-
-# --------------------------------------------------------------------------
-# Finite differences (every backward pass in the book is checked with these)
-# --------------------------------------------------------------------------
-
-
-def numerical_gradient(f: Callable[[], float], x: Array, eps: float = 1e-6) -> Array:
-    """Central-difference gradient of a scalar function with respect to ``x``.
-
-    ``dL/dx[k] ~ (f(x + eps e_k) - f(x - eps e_k)) / (2 eps)`` for every entry k.
-    The error is O(eps^2); in float64, eps = 1e-6 gives about 1e-9 relative
-    accuracy on the book's functions.
-
-    Parameters
-    ----------
-    f : callable with no arguments, returning a float
-        The loss. It must read ``x`` itself (a closure), because ``x`` is
-        perturbed in place, one entry at a time, and restored afterwards.
-    x : ndarray, float64
-        The array to differentiate with respect to (a parameter, an input, a state).
-    eps : float, default 1e-6
-
-    Returns
-    -------
-    ndarray, shape of ``x``
-
-    Used in the tests of every backward pass and in chapter 8.
-    """
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError(
-            "x: expected a float64 ndarray (finite differences need double precision), "
-            f"got {type(x).__name__}" + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else "")
-        )
-    grad = np.zeros_like(x)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)
-    if not np.shares_memory(flat, x):
-        raise ValueError("x: must be contiguous, so it can be perturbed in place")
-    for k in range(flat.size):
-        old = flat[k]
-        flat[k] = old + eps
-        up = float(f())
-        flat[k] = old - eps
-        down = float(f())
-        flat[k] = old
-        gflat[k] = (up - down) / (2.0 * eps)
-    return grad
-
-
-def relative_error(a: Any, b: Any) -> float:
-    """``max |a - b| / max(|a| + |b|)``: 0 for equal arrays, about 1 for unrelated ones.
-
-    Scale-free, so one threshold (1e-6 in float64) fits every gradient
-    in the book; returns 0.0 when both are all zeros.
-
-    Used in the gradient checks of the tests and of chapter 8.
-    """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise V.shape_error("b", V.fmt(a.shape) + " like a", b.shape)
-    scale = float(np.max(np.abs(a) + np.abs(b), initial=0.0))
-    return 0.0 if scale == 0.0 else float(np.max(np.abs(a - b), initial=0.0)) / scale
+    return _sigmoid(h @ W_y.T + b_y)  # (..., K)
 
 
 # --------------------------------------------------------------------------

@@ -235,8 +235,10 @@ def test_lstm_forward_equals_loop_of_lstm_cell(shape):
     # cache metadata
     for name in ("f", "i", "c_tilde", "o", "c", "tanh_c", "h"):
         assert getattr(cache, name).shape == hs_out, name
-    assert cache.gates.shape == (T, 1 if B is None else B, 4 * H)
-    assert cache.params is p
+    # the cache holds its own copies of the parameters (same numbers, not the caller's arrays)
+    for mine, kept in zip(p, cache.params):
+        np.testing.assert_array_equal(kept, mine)
+        assert not np.shares_memory(kept, mine)
     np.testing.assert_array_equal(cache.h, hs)
 
 
@@ -326,7 +328,9 @@ def test_rnn_forward_equals_loop_of_rnn_cell(shape):
     np.testing.assert_array_equal(hs, hs2)
     np.testing.assert_array_equal(h_n, h_n2)
     np.testing.assert_array_equal(cache.h, hs)
-    assert cache.params is p
+    for mine, kept in zip(p, cache.params):
+        np.testing.assert_array_equal(kept, mine)
+        assert not np.shares_memory(kept, mine)
 
 
 def test_rnn_h0_none_means_zeros():

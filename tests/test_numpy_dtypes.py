@@ -29,7 +29,7 @@ def test_lstm_float32_stays_float32(batched, with_state):
     assert hs.dtype == h_n.dtype == c_n.dtype == np.float32
     hs, (h_n, c_n), cache = lt.lstm_forward(xs, st, p)
     assert hs.dtype == h_n.dtype == c_n.dtype == np.float32
-    for name in ("f", "i", "c_tilde", "o", "c", "tanh_c", "h", "gates"):
+    for name in ("f", "i", "c_tilde", "o", "c", "tanh_c", "h", "xs", "h0", "c0"):
         assert getattr(cache, name).dtype == np.float32, name
     dstate = (np.ones_like(h_n), np.ones_like(c_n))
     grads, dxs, (dh0, dc0) = lt.lstm_backward(np.ones_like(hs), cache, dstate)

@@ -44,22 +44,33 @@ def st_ok():
 # Sequences: xs
 # --------------------------------------------------------------------------
 
-BAD_XS = [(T, B, D + 1), (T, D + 1), (D,), (T, B, D, 1), (0, B, D), (0, D), (T, 0, D)]
+BAD_XS = [(T, B, D + 1), (T, D + 1), (D,), (T, B, D, 1), (0, B, D), (0, D)]
+
+
+def _xs_message(shape) -> str:
+    got = "(" + ", ".join(map(str, shape)) + (",)" if len(shape) == 1 else ")")
+    return m("xs: expected shape", f"(T, batch, {D}) or (T, {D})", f"got {got}")
+
+
+@pytest.mark.parametrize("fn", ["lstm", "lstm_forward", "rnn", "rnn_forward"])
+def test_empty_batch_is_named(lp, rp, fn):
+    """An empty batch (T, 0, D) is refused with a message that says the batch is empty."""
+    params = lp if fn.startswith("lstm") else rp
+    with pytest.raises(ValueError, match=m("xs: the batch is empty", f"got ({T}, 0, {D})")):
+        getattr(lt, fn)(np.zeros((T, 0, D)), None, params)
 
 
 @pytest.mark.parametrize("shape", BAD_XS, ids=str)
 @pytest.mark.parametrize("fn", ["lstm", "lstm_forward"])
 def test_lstm_xs_wrong_shape(lp, fn, shape):
-    got = "(" + ", ".join(map(str, shape)) + (",)" if len(shape) == 1 else ")")
-    with pytest.raises(ValueError, match=m("xs: expected shape", f"(T, batch, {D}) or (T, {D})", f"got {got}")):
+    with pytest.raises(ValueError, match=_xs_message(shape)):
         getattr(lt, fn)(np.zeros(shape), None, lp)
 
 
 @pytest.mark.parametrize("shape", BAD_XS, ids=str)
 @pytest.mark.parametrize("fn", ["rnn", "rnn_forward"])
 def test_rnn_xs_wrong_shape(rp, fn, shape):
-    got = "(" + ", ".join(map(str, shape)) + (",)" if len(shape) == 1 else ")")
-    with pytest.raises(ValueError, match=m("xs: expected shape", f"(T, batch, {D}) or (T, {D})", f"got {got}")):
+    with pytest.raises(ValueError, match=_xs_message(shape)):
         getattr(lt, fn)(np.zeros(shape), None, rp)
 
 
@@ -388,9 +399,9 @@ def test_output_neuron_errors():
 
 @pytest.mark.parametrize("fn", [lt.init_lstm_params, lt.init_rnn_params])
 def test_init_bad_sizes(fn):
-    with pytest.raises(ValueError, match=m("hidden_size: expected a positive int, got 0")):
+    with pytest.raises(ValueError, match=m("hidden_size: expected an int >= 1, got 0")):
         fn(3, 0)
-    with pytest.raises(ValueError, match=m("input_size: expected a positive int, got -1")):
+    with pytest.raises(ValueError, match=m("input_size: expected an int >= 1, got -1")):
         fn(-1, 3)
     with pytest.raises(TypeError, match=m("hidden_size: expected an int, got float")):
         fn(3, 2.0)
@@ -398,3 +409,7 @@ def test_init_bad_sizes(fn):
         fn(True, 2)
     with pytest.raises(TypeError, match=m("hidden_size: expected an int, got str")):
         fn(3, "4")
+    with pytest.raises(ValueError, match=m("seed: expected an int >= 0, got -1")):
+        fn(3, 2, seed=-1)
+    with pytest.raises(TypeError, match=m("seed: expected an int, got str")):
+        fn(3, 2, seed="a")

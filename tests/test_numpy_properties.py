@@ -1,15 +1,18 @@
 """Invariants of the cell that hold for any parameters and inputs (hypothesis).
 
 Weights and inputs are bounded so that no pre-activation exceeds about 30 in
-absolute value: float64 sigmoid only saturates to exactly 0 or 1 beyond ~37,
-so within that range every gate is strictly inside (0, 1).
+absolute value: float64 sigmoid only rounds to exactly 1 beyond about 37 (and
+to exactly 0 only below about -745), so within that range every gate is
+strictly inside (0, 1).
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -70,12 +73,15 @@ def test_hidden_state_bounded_and_memory_grows_at_most_one_per_step(case):
 @SETTINGS
 @given(lstm_case(bound=3.0))
 def test_forget_one_input_zero_keeps_memory_exactly(case):
-    """b_f = +40, b_i = -40 and zero W_f, W_i: f_t == 1 and i_t == 0 exactly in float64."""
+    """b_f = +1000, b_i = -1000 and zero W_f, W_i: f_t == 1 and i_t == 0 exactly in float64.
+
+    (At +-40, f_t rounds to 1 but i_t is 4.25e-18, not 0: sigmoid keeps its digits.)
+    """
     p, xs, h0, c0 = case
     H = p.hidden_size
     p = p._replace(
-        W_f=np.zeros_like(p.W_f), b_f=np.full(H, 40.0),
-        W_i=np.zeros_like(p.W_i), b_i=np.full(H, -40.0),
+        W_f=np.zeros_like(p.W_f), b_f=np.full(H, 1000.0),
+        W_i=np.zeros_like(p.W_i), b_i=np.full(H, -1000.0),
     )
     _, (h_n, c_n), cache = lt.lstm_forward(xs, (h0, c0), p)
     assert np.all(cache.f == 1.0) and np.all(cache.i == 0.0)
@@ -95,8 +101,8 @@ def test_forget_zero_input_one_replaces_memory_with_candidate(case):
     p, xs, h0, c0 = case
     H = p.hidden_size
     p = p._replace(
-        W_f=np.zeros_like(p.W_f), b_f=np.full(H, -40.0),
-        W_i=np.zeros_like(p.W_i), b_i=np.full(H, 40.0),
+        W_f=np.zeros_like(p.W_f), b_f=np.full(H, -1000.0),
+        W_i=np.zeros_like(p.W_i), b_i=np.full(H, 1000.0),
     )
     _, _, cache = lt.lstm_forward(xs, (h0, c0), p)
     np.testing.assert_array_equal(cache.c, cache.c_tilde)
@@ -111,8 +117,9 @@ def test_sigmoid_extreme_values_without_warning():
         t = lt.tanh(z)
         assert float(lt.sigmoid(-1000.0)) == 0.0
         assert float(lt.sigmoid(1000)) == 1.0
-    np.testing.assert_array_equal(s, [0.0, 0.0, 0.5, 1.0, 1.0])
-    np.testing.assert_array_equal(s32, np.array([0, 0, 0.5, 1, 1], np.float32))
+    np.testing.assert_array_equal(s[[0, 2, 3, 4]], [0.0, 0.5, 1.0, 1.0])
+    assert s[1] == pytest.approx(math.exp(-40.0) / (1 + math.exp(-40.0)), rel=1e-15)  # 4.25e-18, not 0
+    np.testing.assert_array_equal(s32[[0, 2, 3, 4]], np.array([0, 0.5, 1, 1], np.float32))
     assert s32.dtype == np.float32
     np.testing.assert_array_equal(t, [-1.0, -1.0, 0.0, 1.0, 1.0])
 
@@ -147,13 +154,9 @@ def test_sigmoid_is_monotone_and_accurate(z):
     z = np.sort(z)
     s = lt.sigmoid(z)
     assert np.all(np.diff(s) >= 0)
-    # Accurate (relative error < 1e-9) where the tanh identity keeps its digits, |z| <= 15.
-    m = np.abs(z) <= 15
-    ref = 1 / (1 + np.exp(-z[m]))
-    np.testing.assert_allclose(s[m], ref, rtol=1e-9, atol=0)
-    # Everywhere: absolute error below one float64 ulp of 1.
-    ref_all = np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
-    np.testing.assert_allclose(s, ref_all, rtol=0, atol=2.3e-16)
+    # Relative error of a few float64 ulps everywhere, tiny results included.
+    ref = [math.exp(v) / (1 + math.exp(v)) if v < 0 else 1 / (1 + math.exp(-v)) for v in z]
+    np.testing.assert_allclose(s, ref, rtol=1e-15, atol=0)
 
 
 @SETTINGS
@@ -184,3 +187,45 @@ def test_lstm_forward_equals_cell_loop_for_random_sizes(case):
         h, c = lt.lstm_cell(xs[t], (h, c), p)
         np.testing.assert_allclose(hs[t], h, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(c_n, c, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("z", [-37.0, -40.0, -700.0, -1.0, 5.0, 37.0])
+def test_sigmoid_keeps_relative_precision_for_tiny_results(z):
+    """sigmoid(-37) is 8.5e-17 to every digit; the tanh identity (1 + tanh(z/2)) / 2 was 35% off there and 0 below -38."""
+    ref = math.exp(z) / (1 + math.exp(z)) if z < 0 else 1 / (1 + math.exp(-z))
+    got = float(lt.sigmoid(np.array([z]))[0])
+    assert got > 0.0
+    assert abs(got - ref) <= 4e-16 * ref
+    assert abs(float(lt.sigmoid(z)) - ref) <= 4e-16 * ref  # the same for a plain number
+    got32 = lt.sigmoid(np.array([z], np.float32))
+    assert got32.dtype == np.float32
+    if z > -80:  # float32's smallest normal number is 1.2e-38 = sigmoid(-87)
+        assert abs(float(got32[0]) - ref) <= 2e-7 * ref
+
+
+@pytest.mark.parametrize("big", [1e300, -1e300])
+def test_huge_finite_inputs_saturate_without_warning(big):
+    """1e300 is finite, so it is accepted; every part saturates silently, as torch does."""
+    p = lt.init_lstm_params(2, 3, seed=0)
+    r = lt.init_rnn_params(2, 3, seed=0)
+    x = np.array([big, 1.0])  # (D,)
+    xs = np.array([[big, 1.0], [1.0, -big]])  # (T, D)
+    h = np.zeros(3)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        for gate in (lt.forget_gate, lt.input_gate, lt.output_gate):
+            g = gate(x, h, p)
+            assert np.all((g == 0.0) | (g == 1.0))
+        assert np.all(np.abs(lt.candidate(x, h, p)) == 1.0)
+        h1, c1 = lt.lstm_cell(x, (h, h), p)
+        hs, (h_n, c_n), cache = lt.lstm_forward(xs, None, p)
+        lt.lstm_backward(np.ones_like(hs), cache)
+        rhs, _, rcache = lt.rnn_forward(xs, None, r)
+        lt.rnn_backward(np.ones_like(rhs), rcache)
+        assert np.all(np.abs(lt.rnn_cell(x, h, r)) == 1.0)
+        y = lt.output_neuron(np.array([big, 0.5]), np.array([[1.0, 1.0]]), np.array([0.0]))
+        assert lt.sigmoid(np.array([big]))[0] in (0.0, 1.0)
+        assert lt.sigmoid(np.array([big], np.float32) if abs(big) < 1e38 else np.array([big]))[0] in (0.0, 1.0)
+    assert y[0] == (1.0 if big > 0 else 0.0)
+    for a in (h1, c1, hs, h_n, c_n, rhs):
+        assert np.all(np.isfinite(a))

@@ -341,7 +341,7 @@ def test_init_gives_numpy_values_in_the_default_dtype():
 
 def test_init_rejects_bad_sizes_like_numpy():
     for backend in (ln, lt):
-        with pytest.raises(ValueError, match="hidden_size: expected a positive int, got 0"):
+        with pytest.raises(ValueError, match="hidden_size: expected an int >= 1, got 0"):
             backend.init_lstm_params(3, 0)
         with pytest.raises(TypeError, match="input_size: expected an int, got float"):
             backend.init_rnn_params(2.0, 3)
