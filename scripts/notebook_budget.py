@@ -50,6 +50,8 @@ import psutil
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
+from lstm_tutorial._machine import cpu_model
+
 ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024 * 1024
 MARK = ("<!-- notebook-budget -->", "<!-- /notebook-budget -->")  # --update writes between these
@@ -198,17 +200,6 @@ def verdict(r: Result, max_s: float, max_mb: float) -> str:
     if r.peak_mb > max_mb:
         over.append(f"over {max_mb:.0f} MiB")
     return "OVER BUDGET: " + ", ".join(over) if over else "ok"
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def markdown(results: list[Result], max_s: float, max_mb: float) -> list[str]:
