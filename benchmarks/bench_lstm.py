@@ -135,31 +135,25 @@ def numpy_gemms(xs: Any, dhs: Any, params: lnp.LSTMParams) -> Callable[[], None]
     views) as the package's pass, on the numbers of a real pass; nothing in
     between. Keep it in step with ``lstm_tutorial/numpy.py``: per step, one
     ``(B, H) @ (H, 4H)`` product forward and one ``(B, 4H) @ (4H, H)``
-    backward; over all steps at once, the inputs' projection, the two weight
-    gradients and the inputs' gradient.
+    backward; over all steps at once, the inputs' projection, the weight
+    gradient and the inputs' gradient.
     """
     T, B, D = xs.shape
     H = params.hidden_size
     hs, _, cache = lnp.lstm_forward(xs, None, params)
-    W = np.concatenate([params.W_f, params.W_i, params.W_o, params.W_c])  # (4H, H + D)
-    Wh, Wx = W[:, :H], W[:, H:]  # views, as the package uses them in the backward pass
-    WhT, WxT = np.ascontiguousarray(Wh.T), np.ascontiguousarray(Wx.T)  # (H, 4H), (D, 4H)
-    gates = np.empty((T, B, 4 * H), xs.dtype)
-    tmp = np.empty((B, 4 * H), xs.dtype)
-    dh = np.empty((B, H), xs.dtype)
-    dZ = cache.gates.copy()  # (T, B, 4H): any numbers of the right size
+    W = np.concatenate([params.W_f, params.W_i, params.W_c, params.W_o])  # (4H, H + D)
+    W_h, W_x = W[:, :H], W[:, H:]  # views, as the package uses them
+    dz = np.concatenate([cache.f, cache.i, cache.c_tilde, cache.o], axis=-1)  # (T, B, 4H): numbers of the right size
+    hx = np.concatenate([hs, xs], axis=-1).reshape(T * B, H + D)  # (T*B, H + D)
 
     def run() -> None:
-        np.matmul(xs.reshape(T * B, D), WxT, out=gates.reshape(T * B, 4 * H))
+        xs.reshape(T * B, D) @ W_x.T  # the input part of every step
         for t in range(T):
-            np.matmul(hs[t - 1] if t else hs[0], WhT, out=tmp)
+            hs[t] @ W_h.T  # (B, 4H)
         for t in range(T - 1, -1, -1):
-            np.matmul(dZ[t], Wh, out=dh)
-        Zf = dZ.reshape(T * B, 4 * H)
-        Zf.T @ xs.reshape(T * B, D)
-        Zf[B:].T @ hs[:-1].reshape((T - 1) * B, H)
-        dZ[0].T @ hs[0]
-        Zf @ Wx
+            dz[t] @ W_h  # (B, H)
+        dz.reshape(T * B, 4 * H).T @ hx  # (4H, H + D): the weight gradients
+        dz.reshape(T * B, 4 * H) @ W_x  # (T*B, D): the input gradients
 
     return run
 
