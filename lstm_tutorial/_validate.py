@@ -317,6 +317,25 @@ def as_real_array(name: str, a: Any) -> Any:
     return a
 
 
+def check_scalar(name: str, v: Any, minimum: float | None = None, maximum: float | None = None) -> float:
+    """One finite number: a real (not a bool), or a float array or list with one element.
+
+    For the values of a single unit (the book's sliders and cell diagram), where
+    ``h[0]`` and ``h`` of shape (1,) mean the same number. Ranges as ``check_float``.
+    """
+    import numpy as np
+
+    if isinstance(v, (np.ndarray, list, tuple)):
+        a = as_float_array(name, v)
+        if a.size != 1:
+            raise ValueError(
+                f"{name}: expected one number or a 1-element array (one unit), got shape {fmt(a.shape)}; "
+                f"pick one unit, e.g. {name}[0]"
+            )
+        v = a.item()
+    return check_float(name, v, minimum, maximum)
+
+
 def check_choice(name: str, v: Any, choices: Sequence[str]) -> str:
     """One of the strings ``choices``: TypeError for a non-string, ValueError for an unknown one."""
     allowed = ", ".join(repr(c) for c in choices)
@@ -370,3 +389,15 @@ def check_same_kind(name: str, a: Any, ref_name: str, ref: Any) -> None:
         raise TypeError(
             f"{name}: is on device {a.device} but {ref_name} is on {ref.device}; move one of them with .to(device)"
         )
+
+
+def check_choices(name: str, v: Any, choices: Sequence[str]) -> tuple[str, ...]:
+    """A non-empty sequence of distinct strings among ``choices`` (TypeError for a lone string)."""
+    if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
+        raise TypeError(f"{name}: expected a sequence of names among {tuple(choices)}, got {_kind(v)}")
+    out = tuple(check_choice(name, s, choices) for s in v)
+    if not out:
+        raise ValueError(f"{name}: expected at least one of {tuple(choices)}, got none")
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}: each name at most once, got {out}")
+    return out

@@ -1,64 +1,52 @@
-"""The LSTM cell diagram that every chapter of the book draws.
+"""The book's diagrams: the LSTM cell that every chapter draws, and a cell unrolled over time.
 
-``from lstm_tutorial.diagram import draw_lstm_cell, cell_values``
+``from lstm_tutorial.diagram import draw_lstm_cell, draw_unrolled``
 
-What it draws
+What it holds
 -------------
-One LSTM cell in the article's layout: the long-term memory line
-``C_{t-1} -> C_t`` along the top, with the multiply node of the forget part
-(``f_t``) and the add node of the input part (``i_t * C~_t``); the previous
-hidden state ``h_{t-1}`` and the input ``x_t`` entering at the bottom left and
-joined into ``[h_{t-1}, x_t]``, which feeds the four neurons ``f_t`` (sigmoid),
-``i_t`` (sigmoid), ``C~_t`` (tanh) and ``o_t`` (sigmoid); the output part
-``h_t = o_t * tanh(C_t)`` leaving to the right, optionally into the output
-neuron ``y^_t``. Three inputs on the left, two outputs on the right. The
-sigmoid gates (the article's "purple unit") share one colour, the tanh neuron
-another.
-
-``highlight`` picks one part (``"forget"``, ``"input"``, ``"output"``,
-``"memory"`` or ``"cell"``): its components stay strong, the rest fade, and a
-caption names the part. ``values`` writes numbers next to the symbols
-(``f_t = 0.73``); ``cell_values`` computes them from parameters with the NumPy
-backend, ``cell_values_from_gates`` from gate values a reader sets by hand
-(the pure function under the book's gate sliders).
-
-Every artist carries a ``gid`` (``"label:f"``, ``"value:f"``, ``"gate:f"``,
-``"node:add"``, ``"caption"``, ...), so tests and readers can find it, and
-``describe_lstm_cell`` returns the figure's alt text.
+* ``draw_lstm_cell``: one LSTM cell in the article's layout. The long-term
+  memory line ``C_{t-1} -> C_t`` along the top, with the multiply node of the
+  forget part (``f_t``) and the add node of the input part (``i_t * C~_t``);
+  ``h_{t-1}`` and ``x_t`` entering at the bottom left, joined into
+  ``[h_{t-1}, x_t]``, which feeds the four neurons ``f_t``, ``i_t``, ``o_t``
+  (sigmoid, the article's "purple unit") and ``C~_t`` (tanh); the output part
+  ``h_t = o_t * tanh(C_t)`` leaving to the right, optionally into the output
+  neuron ``y^_t``. ``highlight`` picks one part (``HIGHLIGHTS``): its
+  components stay strong, the rest fade, and a caption names the part.
+  ``values`` writes numbers next to the symbols (keys ``VALUE_KEYS``, e.g.
+  from ``lstm_tutorial.demos.cell_values``). Every artist carries a ``gid``
+  (``"label:f"``, ``"value:f"``, ``"gate:f"``, ``"node:add"``, ``"caption"``,
+  ...), so tests and readers can find it.
+* ``draw_unrolled``: the same cell copied once per time step, with the
+  states passed along (chapters 6 and 8).
 
 What it leaves out
 ------------------
 One unit only: for hidden size > 1 the values are rejected (pick a unit with
 ``values[k][unit]``); no weights or biases are drawn (they live inside the
-neurons); no unrolling over time, no peepholes, no batch. The layout is made
-for an Axes about 8 x 4.5 inches: fonts are in points, so a much smaller Axes
-crowds the labels.
+neurons); no peepholes, no batch. The cell's layout is made for an Axes about
+8 x 4.5 inches: fonts are in points, so a much smaller Axes crowds the labels.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import matplotlib.pyplot as plt
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 from matplotlib.text import Text
 
-from lstm_tutorial import numpy as lt
+from lstm_tutorial import _validate as V
 
-__all__ = [
-    "HIGHLIGHTS",
-    "VALUE_KEYS",
-    "cell_values",
-    "cell_values_from_gates",
-    "describe_lstm_cell",
-    "draw_lstm_cell",
-]
+__all__ = ["HIGHLIGHTS", "VALUE_KEYS", "draw_lstm_cell", "draw_unrolled"]
+
+# Old import path of a function that moved to lstm_tutorial.demos, kept (outside
+# __all__) only until every chapter notebook imports it from there.
+from lstm_tutorial.demos import cell_values  # noqa: E402, F401
 
 #: Allowed values of ``highlight`` (besides None).
 HIGHLIGHTS: tuple[str, ...] = ("forget", "input", "output", "cell", "memory")
@@ -87,14 +75,6 @@ _CAPTION = {
     "output": r"Output part: the gate $o_t$ shows a fraction of the memory, $h_t = o_t \times \tanh(C_t)$",
     "memory": r"Long-term memory: $C_{t-1} \to C_t$, only a product and a sum, no weights",
     "cell": r"The whole cell: three inputs ($C_{t-1}, h_{t-1}, x_t$), two outputs ($C_t, h_t$)",
-}
-
-_PART_NAME = {
-    "forget": "the forget part",
-    "input": "the input part",
-    "output": "the output part",
-    "memory": "the long-term memory line",
-    "cell": "the whole cell",
 }
 
 # Colours: sigmoid gates share the article's purple; tanh has its own colour.
@@ -134,199 +114,20 @@ _FS_VALUE = 9.5
 _FS_SYMBOL = 11
 _FS_CAPTION = 10
 
-
-# --------------------------------------------------------------------------
-# Pure helpers
-# --------------------------------------------------------------------------
-
-
-def _scalar(name: str, v: Any) -> float:
-    """A finite float from a number or a 1-element array; clear errors otherwise."""
-    if isinstance(v, (bool, np.bool_, str, bytes)):
-        raise TypeError(f"{name}: expected a float or a 1-element array, got {type(v).__name__}")
-    try:
-        a = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name}: expected a float or a 1-element array, got {type(v).__name__}") from None
-    if a.size != 1:
-        raise ValueError(
-            f"{name}: expected a float or a 1-element array (the diagram shows one unit of the cell), "
-            f"got shape {tuple(a.shape)}; pick one unit, e.g. value[0]"
-        )
-    out = float(a.reshape(()))
-    if math.isnan(out):
-        raise ValueError(f"{name}: is NaN")
-    if math.isinf(out):
-        raise ValueError(f"{name}: is infinite ({out})")
-    return out
-
-
 def _check_values(values: Mapping[str, Any] | None) -> dict[str, float]:
     if values is None:
         return {}
     if not isinstance(values, Mapping):
         raise TypeError(f"values: expected a mapping such as a dict, got {type(values).__name__}")
-    out = {}
-    for key, v in values.items():
-        if key not in VALUE_KEYS:
-            raise ValueError(f"values: unknown key {key!r}; allowed keys are {', '.join(VALUE_KEYS)}")
-        out[key] = _scalar(f"values[{key!r}]", v)
-    return out
-
-
-def _check_highlight(highlight: str | None) -> None:
-    if highlight is not None and (not isinstance(highlight, str) or highlight not in HIGHLIGHTS):
-        raise ValueError(
-            f"highlight: expected None or one of {', '.join(repr(h) for h in HIGHLIGHTS)}, got {highlight!r}"
-        )
+    for key in values:
+        V.check_choice("values key", key, VALUE_KEYS)
+    return {key: V.check_scalar(f"values[{key!r}]", v) for key, v in values.items()}
 
 
 def _fmt(v: float) -> str:
     """Two decimals, and never ``-0.00``."""
     s = f"{v:.2f}"
     return "0.00" if s == "-0.00" else s
-
-
-def cell_values(
-    x: Any, h_prev: Any, c_prev: Any, params: lt.LSTMParams, *, W_y: Any = None, b_y: Any = None
-) -> dict[str, float]:
-    """Every quantity of one LSTM step, ready for ``draw_lstm_cell(values=...)``.
-
-    Computed with the NumPy backend's own functions (``forget_gate``,
-    ``input_gate``, ``candidate``, ``output_gate``, ``lstm_cell`` and, if
-    ``W_y`` is given, ``output_neuron``), for the article's single neurons:
-    hidden size 1 and input size 1.
-
-    Parameters
-    ----------
-    x, h_prev, c_prev : float or ndarray of shape (1,)
-        The input ``x_t``, the hidden state ``h_{t-1}`` and the long-term
-        memory ``C_{t-1}``.
-    params : LSTMParams
-        Hidden size 1, input size 1 (``W_* (1, 2)``, ``b_* (1,)``).
-    W_y : ndarray, shape (1, 1), optional
-        Weight of the output neuron; with ``b_y`` adds the key ``"y"``.
-    b_y : ndarray, shape (1,), optional
-        Bias of the output neuron.
-
-    Returns
-    -------
-    dict of str to float
-        Keys ``"x", "h_prev", "c_prev", "f", "i", "c_tilde", "o", "c", "h"``
-        (and ``"y"`` when ``W_y`` and ``b_y`` are given).
-
-    Raises
-    ------
-    ValueError
-        If the hidden or input size is not 1, or an input is not one finite number.
-
-    Used in chapters 2-5 under the cell diagram.
-    """
-    if not isinstance(params, lt.LSTMParams):
-        raise TypeError(f"params: expected LSTMParams, got {type(params).__name__}")
-    W = tuple(np.shape(params.W_f))
-    if W != (1, 2):
-        raise ValueError(
-            "params: cell_values draws the article's single neurons, hidden size 1 and input size 1 "
-            f"(W_f of shape (1, 2)); got W_f of shape {W}"
-        )
-    if (W_y is None) != (b_y is None):
-        raise ValueError("W_y, b_y: give both (the output neuron) or neither")
-    vals = {"x": _scalar("x", x), "h_prev": _scalar("h_prev", h_prev), "c_prev": _scalar("c_prev", c_prev)}
-    x1, h1, c1 = (np.array([vals[k]]) for k in ("x", "h_prev", "c_prev"))  # (1,) each
-    vals["f"] = float(lt.forget_gate(x1, h1, params)[0])
-    vals["i"] = float(lt.input_gate(x1, h1, params)[0])
-    vals["c_tilde"] = float(lt.candidate(x1, h1, params)[0])
-    vals["o"] = float(lt.output_gate(x1, h1, params)[0])
-    h, c = lt.lstm_cell(x1, (h1, c1), params)  # (1,), (1,)
-    vals["c"], vals["h"] = float(c[0]), float(h[0])
-    if W_y is not None:
-        y = lt.output_neuron(h, W_y, b_y)  # (K,)
-        if y.shape != (1,):
-            raise ValueError(f"W_y: expected shape (1, 1) (one output neuron), got {tuple(np.shape(W_y))}")
-        vals["y"] = float(y[0])
-    return vals
-
-
-def cell_values_from_gates(c_prev: float, f: float, i: float, c_tilde: float, o: float) -> dict[str, float]:
-    """The cell's two outputs from gate values set by hand.
-
-    The pure function under the book's gate sliders: the reader chooses the
-    gates directly and sees what the cell does with them::
-
-        C_t = f_t * C_{t-1} + i_t * C~_t
-        h_t = o_t * tanh(C_t)
-
-    Parameters
-    ----------
-    c_prev : float
-        Old long-term memory ``C_{t-1}``.
-    f, i, o : float in [0, 1]
-        Forget, input and output gates (sigmoid outputs, so 0 and 1 are the
-        limits: ``f=1, i=0`` keeps the memory exactly, ``f=0`` wipes it,
-        ``o=0`` hides it from ``h_t``).
-    c_tilde : float in [-1, 1]
-        Candidate memory ``C~_t`` (a tanh output).
-
-    Returns
-    -------
-    dict of str to float
-        Keys ``"c_prev", "f", "i", "c_tilde", "o", "c", "h"``, ready for
-        ``draw_lstm_cell(values=...)``.
-
-    Raises
-    ------
-    ValueError
-        If a value is NaN, infinite, or outside its range.
-
-    Used in chapters 3-5 (the gate sliders).
-    """
-    v = {"c_prev": _scalar("c_prev", c_prev)}
-    for name, val, lo, hi in (("f", f, 0.0, 1.0), ("i", i, 0.0, 1.0), ("c_tilde", c_tilde, -1.0, 1.0),
-                              ("o", o, 0.0, 1.0)):
-        v[name] = _scalar(name, val)
-        if not lo <= v[name] <= hi:
-            raise ValueError(f"{name}: expected a value in [{lo:g}, {hi:g}], got {v[name]}")
-    v["c"] = v["f"] * v["c_prev"] + v["i"] * v["c_tilde"]  # forget part + input part
-    v["h"] = v["o"] * float(lt.tanh(v["c"]))  # output part
-    return v
-
-
-def describe_lstm_cell(highlight: str | None = None, values: Mapping[str, Any] | None = None) -> str:
-    """Alt text for ``draw_lstm_cell(highlight, values)``: the figure in words.
-
-    Parameters
-    ----------
-    highlight : str or None
-        As in ``draw_lstm_cell``.
-    values : mapping, optional
-        As in ``draw_lstm_cell``.
-
-    Returns
-    -------
-    str
-        Plain text (no LaTeX), for the ``:alt:`` of a book figure.
-    """
-    _check_highlight(highlight)
-    vals = _check_values(values)
-    text = (
-        "Diagram of one LSTM cell. Three inputs enter on the left: the long-term memory C(t-1) along "
-        "the top, the hidden state h(t-1) and the input x(t) at the bottom, joined into [h(t-1), x(t)]. "
-        "That vector feeds four neurons: the forget gate f(t), the input gate i(t) and the output gate "
-        "o(t), all sigmoid, and the candidate memory C~(t), tanh. Along the top, C(t-1) is multiplied by "
-        "f(t), then i(t) times C~(t) is added, giving the new memory C(t), which leaves on the right. "
-        "C(t) also goes through tanh and is multiplied by o(t), giving the new hidden state h(t), which "
-        "leaves on the right at the bottom."
-    )
-    if "y" in vals:
-        text += " h(t) also feeds the sigmoid output neuron y^(t)."
-    if highlight is not None:
-        text += f" Highlighted: {_PART_NAME[highlight]}; the rest is faded."
-    if vals:
-        plain = {"x": "x(t)", "h_prev": "h(t-1)", "c_prev": "C(t-1)", "f": "f(t)", "i": "i(t)",
-                 "c_tilde": "C~(t)", "o": "o(t)", "c": "C(t)", "h": "h(t)", "y": "y^(t)"}
-        text += " Values: " + ", ".join(f"{plain[k]} = {_fmt(vals[k])}" for k in VALUE_KEYS if k in vals) + "."
-    return text
 
 
 # --------------------------------------------------------------------------
@@ -465,6 +266,112 @@ def _faded(color: Any) -> tuple[float, float, float, float]:
     return (1 - _FADED * (1 - r), 1 - _FADED * (1 - g), 1 - _FADED * (1 - b), a)
 
 
+
+def _draw_memory_line(p: _Painter) -> None:
+    """The cell's frame, and the long-term memory line along the top with its multiply and add."""
+    x0, y0, x1, y1 = _FRAME
+    frame = FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.4",
+                           fc=_FRAME_FILL, ec=_FRAME_EDGE, lw=1.2, zorder=0)
+    p.ax.add_patch(frame)
+    frame.set_gid("frame")  # part of every highlight: never faded
+    xf, xc, ym = _X["f"], _X["c_tilde"], _Y_MEM
+    mem = dict(color=_MEMORY, lw=2.6)
+    p.line([(_X_IN, ym), (xf - _R, ym)], "c_prev", "line:c_prev", **mem)
+    p.node("mul_f", (xf, ym), "mul")
+    p.line([(xf + _R, ym), (xc - _R, ym)], "mem_mid", "line:mem_mid", **mem)
+    p.node("add", (xc, ym), "add")
+    p.line([(xc + _R, ym), (_X_H, ym)], "mem_branch", "line:mem_branch", arrow=False, **mem)
+    p.line([(_X_H, ym), (_X_OUT, ym)], "c", "line:c", **mem)
+    p.dot((_X_H, ym), "mem_branch", "dot:c", color=_MEMORY)
+
+
+def _draw_inputs_and_neurons(p: _Painter) -> None:
+    """``h_{t-1}`` and ``x_t`` joined into ``[h_{t-1}, x_t]``, which feeds the four neurons."""
+    xf, xc, xo, yb = _X["f"], _X["c_tilde"], _X["o"], _Y_BUS
+    p.line([(_X_IN, yb), (_X_JOIN, yb)], "h_prev", "line:h_prev", arrow=False)
+    p.line([(_X_JOIN, 0.62), (_X_JOIN, yb)], "x", "line:x", arrow=False)
+    p.dot((_X_JOIN, yb), "hx", "dot:hx")
+    p.line([(_X_JOIN, yb), (xf, yb)], "hx", "line:hx", arrow=False)
+    p.line([(xf, yb), (xc, yb)], "bus_i", "line:bus_i", arrow=False)
+    p.line([(xc, yb), (xo, yb)], "bus_o", "line:bus_o", arrow=False)
+    p.text((_X_JOIN + 0.15, yb - 0.22), r"$[h_{t-1}, x_t]$", "hx", "label:hx", ha="left", va="top",
+           fontsize=_FS_VALUE + 1, color=_LINE)
+    for key, comp in (("f", "hx"), ("i", "bus_i"), ("c_tilde", "bus_i"), ("o", "bus_o")):
+        p.dot((_X[key], yb), comp, f"dot:bus_{key}")
+        p.line([(_X[key], yb), (_X[key], _Y_GATE - _GATE_H / 2)], key, f"line:in_{key}")
+    for key, kind in (("f", "sigmoid"), ("i", "sigmoid"), ("c_tilde", "tanh"), ("o", "sigmoid")):
+        p.gate(key, _X[key], _Y_GATE, kind)
+
+
+def _draw_parts(p: _Painter) -> None:
+    """What the neurons feed: the forget multiply, ``i_t * C~_t``, and ``h_t = o_t * tanh(C_t)``."""
+    xf, xi, xc, xo = _X["f"], _X["i"], _X["c_tilde"], _X["o"]
+    ym, g_top = _Y_MEM, _Y_GATE + _GATE_H / 2
+    # Forget part: f_t up to the multiply on the memory line.
+    p.line([(xf, g_top), (xf, ym - _R)], "f", "line:f")
+    # Input part: i_t * C~_t, then up to the sum.
+    p.line([(xi, g_top), (xi, _Y_MUL_I), (xc - _R, _Y_MUL_I)], "i", "line:i")
+    p.line([(xc, g_top), (xc, _Y_MUL_I - _R)], "c_tilde", "line:c_tilde")
+    p.node("mul_i", (xc, _Y_MUL_I), "mul")
+    p.line([(xc, _Y_MUL_I + _R), (xc, ym - _R)], "mul_i", "line:mul_i")
+    # Output part: tanh(C_t) times o_t gives h_t.
+    tanh_w, tanh_h = 1.05, 0.5
+    p.line([(_X_H, ym), (_X_H, _Y_TANH + tanh_h / 2)], "tanh_c", "line:tanh_c_in", color=_MEMORY, lw=1.6)
+    ell = Ellipse((_X_H, _Y_TANH), tanh_w, tanh_h, fc=_TANH_LIGHT, ec=_TANH, lw=1.4, zorder=3)
+    p.ax.add_patch(ell)
+    p._own(ell, "node:tanh_c", "tanh_c")
+    p.text((_X_H, _Y_TANH), r"$\tanh$", "tanh_c", "symbol:tanh_c", fontsize=_FS_SYMBOL, color="#8a4500")
+    p.line([(_X_H, _Y_TANH - tanh_h / 2), (_X_H, _Y_MUL_H + _R)], "tanh_c", "line:tanh_c")
+    p.line([(xo, g_top), (xo, _Y_MUL_H), (_X_H - _R, _Y_MUL_H)], "o", "line:o")
+    p.node("mul_h", (_X_H, _Y_MUL_H), "mul")
+    p.line([(_X_H, _Y_MUL_H - _R), (_X_H, _Y_BUS), (_X_OUT, _Y_BUS)], "h", "line:h")
+
+
+def _draw_output_neuron(p: _Painter) -> None:
+    """The output neuron ``y^_t = sigmoid(W_y h_t + b_y)``, outside the cell."""
+    g_top = _Y_GATE + _GATE_H / 2
+    p.dot((_X_YHAT, _Y_BUS), "y", "dot:y")
+    p.line([(_X_YHAT, _Y_BUS), (_X_YHAT, _Y_GATE - _GATE_H / 2)], "y", "line:y_in")
+    p.gate("y", _X_YHAT, _Y_GATE, "sigmoid")
+    p.line([(_X_YHAT, g_top), (_X_YHAT, g_top + 0.75)], "y", "line:y")
+
+
+def _draw_labels(p: _Painter, vals: dict[str, float], show_output: bool) -> None:
+    """Every symbol, and beside it its value when ``vals`` has one (``f_t = 0.73``)."""
+    ym, yb = _Y_MEM, _Y_BUS
+    labels: dict[str, tuple[tuple[float, float], str, dict[str, Any]]] = {
+        "c_prev": ((_X_IN - 0.1, ym), "below_left", dict(ha="right")),
+        "h_prev": ((_X_IN - 0.1, yb), "below_left", dict(ha="right")),
+        "x": ((_X_JOIN, 0.38), "right", {}),
+        "f": ((_X["f"] + 0.14, 6.1), "right", dict(ha="left")),
+        "i": ((_X["i"] + 0.14, 4.75), "right", dict(ha="left")),
+        "c_tilde": ((_X["c_tilde"] + 0.14, 4.75), "right", dict(ha="left")),
+        "o": ((_X["o"] + 0.14, 4.55), "right", dict(ha="left")),
+        "c": ((_X_OUT + 0.1, ym), "below_right", dict(ha="left")),
+        "h": ((_X_OUT + 0.1, yb), "below_right", dict(ha="left")),
+    }
+    if show_output:
+        labels["y"] = ((_X_YHAT, _Y_GATE + _GATE_H / 2 + 0.95), "right", dict(va="bottom"))
+    for key, (xy, side, kw) in labels.items():
+        lab = p.label(key, xy, key, **kw)
+        if key in vals:
+            p.value(key, lab, vals[key], side, key)
+
+
+def _finish_cell(p: _Painter, highlight: str | None, title: str) -> None:
+    """The caption of the highlighted part, the fading of the rest, the title and the limits."""
+    if highlight is not None:
+        p.text((sum(_XLIM) / 2, 8.4), _CAPTION[highlight], None, "caption", fontsize=_FS_CAPTION,
+               color="#212121")
+    p.fade(highlight)
+    if title:
+        p.ax.set_title(title, fontsize=_FS_LABEL)
+    p.ax.set_xlim(*_XLIM)
+    p.ax.set_ylim(*_YLIM)
+    p.ax.set_aspect("equal")
+    p.ax.set_axis_off()
+
+
 def draw_lstm_cell(
     ax: Axes | None = None,
     highlight: str | None = None,
@@ -478,53 +385,36 @@ def draw_lstm_cell(
     Parameters
     ----------
     ax : matplotlib Axes, optional
-        Where to draw (it is not cleared: a widget clears it before redrawing);
-        a new 8 x 4.5 inch figure if None. The layout is made for an Axes
-        about that size (fonts are in points).
+        Where to draw (not cleared); a new 8 x 4.5 inch figure if None.
     highlight : {None, "forget", "input", "output", "cell", "memory"}
-        Part to show in strong colour, everything else faded, with a caption
-        naming the part. ``"cell"`` highlights all of it; ``"memory"`` the
-        long-term memory line ``C_{t-1} -> C_t``.
+        Part in strong colour, the rest faded, with a caption naming the part.
+        ``"cell"`` highlights all of it, ``"memory"`` the line ``C_{t-1} -> C_t``.
     values : mapping, optional
-        Numbers to write next to their symbols, any of the keys
-        ``"x", "h_prev", "c_prev", "f", "i", "c_tilde", "o", "c", "h", "y"``
-        (see ``cell_values`` and ``cell_values_from_gates``). Each value is a
-        float or a 1-element array, shown with 2 decimals (``f_t = 0.73``).
-        Arrays of more than one element are rejected: the diagram shows one
-        unit, so pick it (``values[k][unit]``).
+        Numbers written next to their symbols, keys among ``VALUE_KEYS``; each
+        a float or a 1-element array, shown with 2 decimals (``f_t = 0.73``).
     title : str, optional
-        Axes title; None gives "LSTM cell", ``""`` gives none. (The caption
-        names the highlighted part; ``describe_lstm_cell`` gives alt text.)
+        Axes title; None gives "LSTM cell", ``""`` gives none.
     show_output : bool, optional
-        Draw the output neuron ``y^_t`` fed by ``h_t``. None: only when
-        ``values`` has a ``"y"``.
+        Draw the output neuron ``y^_t`` fed by ``h_t``; None: when ``values`` has ``"y"``.
 
     Returns
     -------
     matplotlib Axes
-        The Axes drawn into (axis off, equal aspect). Every text and shape
-        has a ``gid``: ``"label:<key>"`` and ``"value:<key>"`` for the keys
-        above, ``"gate:<f|i|c_tilde|o>"``, ``"node:<mul_f|add|mul_i|mul_h>"``,
-        ``"caption"``, ``"frame"``, ...
+        Axis off, equal aspect; every text and shape has a ``gid`` (``"label:f"``,
+        ``"value:f"``, ``"gate:f"``, ``"node:add"``, ``"caption"``, ``"frame"``, ...).
 
     Raises
     ------
-    ValueError
-        Unknown ``highlight``; unknown key, NaN, infinity or more than one
-        element in ``values``; a ``"y"`` value with ``show_output=False``.
     TypeError
-        ``values`` not a mapping, or a value that is not a number.
+        ``highlight`` not a str, ``values`` not a mapping, a value not a number.
+    ValueError
+        Unknown ``highlight`` or key, a value that is NaN, infinite or has more
+        than one element, a ``"y"`` value with ``show_output=False``.
 
-    Examples
-    --------
-    >>> from lstm_tutorial import numpy as lt
-    >>> params = lt.init_lstm_params(1, 1, seed=0)
-    >>> ax = draw_lstm_cell(highlight="forget", values=cell_values(0.5, 0.1, -0.3, params))
-
-    Drawn in chapter 2 (the whole cell) and chapters 3-5 (one part each);
-    ``describe_lstm_cell`` gives its alt text.
+    Taught in chapter 2 (the whole cell); chapters 3-5 draw one part each.
     """
-    _check_highlight(highlight)
+    if highlight is not None:
+        V.check_choice("highlight", highlight, HIGHLIGHTS)
     vals = _check_values(values)
     if show_output is None:
         show_output = "y" in vals
@@ -533,102 +423,112 @@ def draw_lstm_cell(
     if ax is None:
         _, ax = plt.subplots(figsize=_FIGSIZE, layout="constrained")
     p = _Painter(ax)
-    xf, xi, xc, xo = _X["f"], _X["i"], _X["c_tilde"], _X["o"]
-    ym, yb, yg = _Y_MEM, _Y_BUS, _Y_GATE
-    g_top, g_bot = yg + _GATE_H / 2, yg - _GATE_H / 2
-
-    # The cell's frame (part of every highlight: never faded).
-    x0, y0, x1, y1 = _FRAME
-    frame = FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.4",
-                           fc=_FRAME_FILL, ec=_FRAME_EDGE, lw=1.2, zorder=0)
-    ax.add_patch(frame)
-    frame.set_gid("frame")
-
-    # Long-term memory line along the top.
-    mem = dict(color=_MEMORY, lw=2.6)
-    p.line([(_X_IN, ym), (xf - _R, ym)], "c_prev", "line:c_prev", **mem)
-    p.node("mul_f", (xf, ym), "mul")
-    p.line([(xf + _R, ym), (xc - _R, ym)], "mem_mid", "line:mem_mid", **mem)
-    p.node("add", (xc, ym), "add")
-    p.line([(xc + _R, ym), (_X_H, ym)], "mem_branch", "line:mem_branch", arrow=False, **mem)
-    p.line([(_X_H, ym), (_X_OUT, ym)], "c", "line:c", **mem)
-    p.dot((_X_H, ym), "mem_branch", "dot:c", color=_MEMORY)
-
-    # Hidden state and input, joined into [h_{t-1}, x_t].
-    p.line([(_X_IN, yb), (_X_JOIN, yb)], "h_prev", "line:h_prev", arrow=False)
-    p.line([(_X_JOIN, 0.62), (_X_JOIN, yb)], "x", "line:x", arrow=False)
-    p.dot((_X_JOIN, yb), "hx", "dot:hx")
-    p.line([(_X_JOIN, yb), (xf, yb)], "hx", "line:hx", arrow=False)
-    p.line([(xf, yb), (xc, yb)], "bus_i", "line:bus_i", arrow=False)
-    p.line([(xc, yb), (xo, yb)], "bus_o", "line:bus_o", arrow=False)
-    p.text((_X_JOIN + 0.15, yb - 0.22), r"$[h_{t-1}, x_t]$", "hx", "label:hx", ha="left", va="top",
-           fontsize=_FS_VALUE + 1, color=_LINE)
-    for key, comp in (("f", "hx"), ("i", "bus_i"), ("c_tilde", "bus_i"), ("o", "bus_o")):
-        p.dot((_X[key], yb), comp, f"dot:bus_{key}")
-        p.line([(_X[key], yb), (_X[key], g_bot)], key, f"line:in_{key}")
-
-    # The four neurons.
-    p.gate("f", xf, yg, "sigmoid")
-    p.gate("i", xi, yg, "sigmoid")
-    p.gate("c_tilde", xc, yg, "tanh")
-    p.gate("o", xo, yg, "sigmoid")
-
-    # Forget part: f_t up to the multiply on the memory line.
-    p.line([(xf, g_top), (xf, ym - _R)], "f", "line:f")
-    # Input part: i_t * C~_t, then up to the sum.
-    p.line([(xi, g_top), (xi, _Y_MUL_I), (xc - _R, _Y_MUL_I)], "i", "line:i")
-    p.line([(xc, g_top), (xc, _Y_MUL_I - _R)], "c_tilde", "line:c_tilde")
-    p.node("mul_i", (xc, _Y_MUL_I), "mul")
-    p.line([(xc, _Y_MUL_I + _R), (xc, ym - _R)], "mul_i", "line:mul_i")
-    # Output part: tanh(C_t) times o_t gives h_t.
-    tanh_w, tanh_h = 1.05, 0.5
-    p.line([(_X_H, ym), (_X_H, _Y_TANH + tanh_h / 2)], "tanh_c", "line:tanh_c_in", color=_MEMORY, lw=1.6)
-    ell = Ellipse((_X_H, _Y_TANH), tanh_w, tanh_h, fc=_TANH_LIGHT, ec=_TANH, lw=1.4, zorder=3)
-    ax.add_patch(ell)
-    p._own(ell, "node:tanh_c", "tanh_c")
-    p.text((_X_H, _Y_TANH), r"$\tanh$", "tanh_c", "symbol:tanh_c", fontsize=_FS_SYMBOL, color="#8a4500")
-    p.line([(_X_H, _Y_TANH - tanh_h / 2), (_X_H, _Y_MUL_H + _R)], "tanh_c", "line:tanh_c")
-    p.line([(xo, g_top), (xo, _Y_MUL_H), (_X_H - _R, _Y_MUL_H)], "o", "line:o")
-    p.node("mul_h", (_X_H, _Y_MUL_H), "mul")
-    p.line([(_X_H, _Y_MUL_H - _R), (_X_H, yb), (_X_OUT, yb)], "h", "line:h")
-
-    # Optional output neuron y^_t = sigmoid(W_y h_t + b_y), outside the cell.
+    _draw_memory_line(p)
+    _draw_inputs_and_neurons(p)
+    _draw_parts(p)
     if show_output:
-        p.dot((_X_YHAT, yb), "y", "dot:y")
-        p.line([(_X_YHAT, yb), (_X_YHAT, g_bot)], "y", "line:y_in")
-        p.gate("y", _X_YHAT, yg, "sigmoid")
-        p.line([(_X_YHAT, g_top), (_X_YHAT, g_top + 0.75)], "y", "line:y")
+        _draw_output_neuron(p)
+    _draw_labels(p, vals, show_output)
+    _finish_cell(p, highlight, "LSTM cell" if title is None else title)
+    return ax
 
-    # Labels (and values, which read "<symbol> = <value>").
-    labels: dict[str, tuple[tuple[float, float], str, dict[str, Any]]] = {
-        "c_prev": ((_X_IN - 0.1, ym), "below_left", dict(ha="right")),
-        "h_prev": ((_X_IN - 0.1, yb), "below_left", dict(ha="right")),
-        "x": ((_X_JOIN, 0.38), "right", {}),
-        "f": ((xf + 0.14, 6.1), "right", dict(ha="left")),
-        "i": ((xi + 0.14, 4.75), "right", dict(ha="left")),
-        "c_tilde": ((xc + 0.14, 4.75), "right", dict(ha="left")),
-        "o": ((xo + 0.14, 4.55), "right", dict(ha="left")),
-        "c": ((_X_OUT + 0.1, ym), "below_right", dict(ha="left")),
-        "h": ((_X_OUT + 0.1, yb), "below_right", dict(ha="left")),
-    }
-    if show_output:
-        labels["y"] = ((_X_YHAT, g_top + 0.95), "right", dict(va="bottom"))
-    for key, (xy, side, kw) in labels.items():
-        lab = p.label(key, xy, key, **kw)
-        if key in vals:
-            p.value(key, lab, vals[key], side, key)
 
-    if highlight is not None:
-        p.text((sum(_XLIM) / 2, 8.4), _CAPTION[highlight], None, "caption", fontsize=_FS_CAPTION,
-               color="#212121")
-    p.fade(highlight)
+# --------------------------------------------------------------------------
+# The cell unrolled over time
+# --------------------------------------------------------------------------
 
-    if title is None:
-        title = "LSTM cell"
-    if title:
-        ax.set_title(title, fontsize=_FS_LABEL)
-    ax.set_xlim(*_XLIM)
-    ax.set_ylim(*_YLIM)
+
+# Layout of the unrolled network, in data units.
+_U_STEP, _U_HALF, _U_TOP = 3.0, 0.9, 1.6  # distance between copies, half width, box height
+_U_Y_C, _U_Y_H = 1.3, 0.3  # heights of the memory and hidden-state lines
+_U_H_COLOUR, _U_C_COLOUR = "tab:blue", "tab:red"
+
+
+def _arrow(ax: Axes, x0: float, y0: float, x1: float, y1: float, color: str) -> None:
+    ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "-|>", "mutation_scale": 12, "lw": 1.6,
+                                                    "color": color})
+
+
+def _unrolled_cell(ax: Axes, t: int, name: str, outputs: bool) -> None:
+    """Copy t of the cell: its box, ``x_t`` from below and, with ``outputs``, ``y^_t`` above."""
+    cx = _U_STEP * t
+    ax.add_patch(FancyBboxPatch((cx - _U_HALF, 0.0), 2 * _U_HALF, _U_TOP, boxstyle="round,pad=0.05",
+                                facecolor="#dbe8f6", edgecolor="black", lw=1.2))
+    ax.text(cx, _U_TOP / 2, name, ha="center", va="center", fontsize=10, gid=f"cell:{t}")
+    _arrow(ax, cx, -0.9, cx, -0.05, "black")
+    ax.text(cx, -1.0, f"$x_{{{t}}}$", ha="center", va="top", fontsize=11, gid=f"x:{t}")
+    if outputs:
+        ax.add_patch(Circle((cx, _U_TOP + 1.1), 0.32, facecolor="#e6dcf2", edgecolor="black", lw=1.2))
+        _arrow(ax, cx, _U_TOP + 0.05, cx, _U_TOP + 0.76, _U_H_COLOUR)
+        ax.text(cx, _U_TOP + 1.1, r"$\hat{y}_{" + str(t) + "}$", ha="center", va="center", fontsize=11,
+                gid=f"y:{t}")
+
+
+def _pass_states(ax: Axes, x0: float, x1: float, t: int, lstm: bool) -> None:
+    """The states of step t carried from ``x0`` to ``x1``: ``h_t`` (and ``C_t`` for the LSTM), labelled."""
+    x_mid = (x0 + x1 + 0.05) / 2
+    _arrow(ax, x0, _U_Y_H, x1, _U_Y_H, _U_H_COLOUR)
+    if lstm:
+        _arrow(ax, x0, _U_Y_C, x1, _U_Y_C, _U_C_COLOUR)
+    ax.text(x_mid, _U_Y_H - 0.12, f"$h_{{{t}}}$", ha="center", va="top", color=_U_H_COLOUR, fontsize=11,
+            gid=f"h:{t}")
+    if lstm:
+        ax.text(x_mid, _U_Y_C + 0.1, f"$C_{{{t}}}$", ha="center", va="bottom", color=_U_C_COLOUR, fontsize=11,
+                gid=f"c:{t}")
+
+
+def draw_unrolled(
+    T: int = 3,
+    ax: Axes | None = None,
+    *,
+    kind: str = "lstm",
+    outputs: bool = True,
+) -> Axes:
+    """Draw a recurrent cell unrolled over T steps: the same cell, copied once per step.
+
+    Each copy takes ``x_t`` from below; ``h_t`` (and, for the LSTM, the
+    long-term memory ``C_t`` along the top) goes on to the next copy, and,
+    with ``outputs``, up into an output neuron ``y^_t``. The run starts from
+    ``h_0`` (and ``C_0``).
+
+    Parameters
+    ----------
+    T : int, default 3
+        Number of steps drawn, 1 to 8.
+    ax : Axes, optional
+    kind : {"lstm", "rnn"}
+        ``"rnn"`` draws no memory line.
+    outputs : bool, default True
+        Draw an output neuron above every step.
+
+    Returns
+    -------
+    Axes
+        Axis off, equal aspect. Texts carry gids: ``"cell:<t>"``, ``"x:<t>"``,
+        ``"h:<t>"``, ``"c:<t>"`` (t = 0..T for the states) and ``"y:<t>"``.
+
+    Raises
+    ------
+    TypeError
+        ``T`` not an int, ``kind`` not a str.
+    ValueError
+        ``T`` outside [1, 8], or unknown ``kind``.
+
+    Taught in chapter 6; chapter 8 draws it again for backpropagation through time.
+    """
+    T = V.check_int("T", T, 1, 8)
+    lstm = V.check_choice("kind", kind, ("lstm", "rnn")) == "lstm"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.0 + 2.1 * T, 3.6 if outputs else 2.6), layout="constrained")
+    for t in range(1, T + 1):
+        cx = _U_STEP * t
+        _unrolled_cell(ax, t, "LSTM\ncell" if lstm else "RNN\ncell", outputs)
+        x_from = cx - _U_STEP + _U_HALF if t > 1 else cx - _U_STEP + 1.1
+        _pass_states(ax, x_from, cx - _U_HALF - 0.05, t - 1, lstm)
+    x_end = _U_STEP * T + _U_HALF
+    _pass_states(ax, x_end + 0.05, x_end + 1.2, T, lstm)
+    ax.set_xlim(_U_STEP - 2.1, x_end + 1.4)
+    ax.set_ylim(-1.5, _U_TOP + 1.6 if outputs else _U_TOP + 0.3)
     ax.set_aspect("equal")
-    ax.set_axis_off()
+    ax.axis("off")
     return ax

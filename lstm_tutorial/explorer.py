@@ -16,9 +16,11 @@ reader's browser with no kernel and no server:
   browser shows ``sigmoid(z)``, the fraction the gate keeps, on the sigmoid
   curve and as a bar.
 
-The initial numbers come from the package (``cell_values_from_gates``,
+The initial numbers come from the package (``demos.output_demo``,
 ``lt.sigmoid``); the JavaScript repeats only the two lines of arithmetic above
-(``tests/browser/test_explorer_browser.py`` checks both agree to 1e-6).
+(``tests/browser/test_explorer_browser.py`` checks both agree to 1e-6). The
+module also holds ``Explorer`` (the returned HTML), ``PARTS``, ``SLIDERS`` and
+``DEFAULT_SLIDERS`` (what ``cell_explorer`` accepts).
 
 Everything a test or a reader's script needs is in the DOM: each slider is an
 ``<input type="range" data-var="f">``, each result an element with
@@ -47,8 +49,10 @@ import matplotlib as mpl
 import matplotlib.style
 from matplotlib.figure import Figure
 
+from lstm_tutorial import _validate as V
 from lstm_tutorial import numpy as lt
-from lstm_tutorial.diagram import _scalar, cell_values_from_gates, describe_lstm_cell, draw_lstm_cell
+from lstm_tutorial.demos import output_demo
+from lstm_tutorial.diagram import draw_lstm_cell
 
 __all__ = ["DEFAULT_SLIDERS", "PARTS", "SLIDERS", "Explorer", "cell_explorer", "gate_explorer"]
 
@@ -92,6 +96,23 @@ _NAME = {
     "i": "input gate",
     "c_tilde": "candidate",
     "o": "output gate",
+}
+
+# The diagram in words, for screen readers (the aria-label of the figure).
+_ALT = (
+    "Diagram of one LSTM cell. Three inputs enter on the left: the long-term memory C(t-1) along "
+    "the top, the hidden state h(t-1) and the input x(t) at the bottom, joined into [h(t-1), x(t)]. "
+    "That vector feeds four neurons: the forget gate f(t), the input gate i(t) and the output gate "
+    "o(t), all sigmoid, and the candidate memory C~(t), tanh. Along the top, C(t-1) is multiplied by "
+    "f(t), then i(t) times C~(t) is added, giving the new memory C(t), which leaves on the right. "
+    "C(t) also goes through tanh and is multiplied by o(t), giving the new hidden state h(t), which "
+    "leaves on the right at the bottom."
+)
+_PART_NAME = {
+    "forget": "the forget part",
+    "input": "the input part",
+    "output": "the output part",
+    "cell": "the whole cell",
 }
 
 _UID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
@@ -187,7 +208,9 @@ def _check_uid(uid: str | None, kind: str, args: dict[str, Any]) -> str:
     if uid is None:
         digest = hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest()[:8]
         return f"lstm-{kind}-{digest}-{next(_COUNTER)}"
-    if not isinstance(uid, str) or not _UID_RE.match(uid):
+    if not isinstance(uid, str):
+        raise TypeError(f"uid: expected a str (an HTML id), got {type(uid).__name__}")
+    if not _UID_RE.match(uid):
         raise ValueError(
             f"uid: expected letters, digits, '-' or '_', starting with a letter (an HTML id), got {uid!r}"
         )
@@ -206,18 +229,7 @@ def _check_on_grid(name: str, v: float) -> None:
 def _check_sliders(part: str, sliders: Sequence[str] | None) -> tuple[str, ...]:
     if sliders is None:
         return DEFAULT_SLIDERS[part]
-    allowed = ", ".join(repr(s) for s in SLIDERS)
-    if isinstance(sliders, (str, bytes)) or not isinstance(sliders, Sequence):
-        raise ValueError(f"sliders: expected a sequence of names among {allowed}, got {sliders!r}")
-    out = tuple(sliders)
-    if not out:
-        raise ValueError(f"sliders: expected at least one name among {allowed}, got an empty sequence")
-    for s in out:
-        if s not in SLIDERS:
-            raise ValueError(f"sliders: unknown slider {s!r}; allowed: {allowed}")
-    if len(set(out)) != len(out):
-        raise ValueError(f"sliders: each slider at most once, got {out!r}")
-    return out
+    return V.check_choices("sliders", sliders, tuple(SLIDERS))
 
 
 # --------------------------------------------------------------------------
@@ -257,6 +269,30 @@ def _is_blank(s: str | None) -> bool:
     return s is not None and not s.strip(" \t\r\n")
 
 
+def _number_glyphs(spans: list[ET.Element], key: str) -> list[ET.Element]:
+    """The ``<tspan>`` glyphs of the number after ``=`` in a mathtext value box, left to right.
+
+    subtle: this reads how matplotlib writes mathtext to SVG (one ``<tspan x=...>``
+    per glyph, the plain-text ``= 0.50`` in one style); if that changes, say so.
+    """
+    eq = [s for s in spans if s.text == "="]
+    if len(eq) != 1 or eq[0].get("x") is None or any(s.get("x") is None for s in spans):
+        raise RuntimeError(
+            f"explorer: matplotlib's SVG of the value box {key!r} no longer has one '=' glyph and an x "
+            f"position on every glyph (got {[s.text for s in spans]}); its mathtext output changed, so "
+            "the explorer cannot find the number to update (see explorer._value_number)"
+        )
+    x_eq = float(eq[0].get("x"))
+    digits = [s for s in spans if s.get("style") == eq[0].get("style") and float(s.get("x")) > x_eq
+              and s.text not in ("\xa0", " ")]
+    if not digits:
+        raise RuntimeError(
+            f"explorer: matplotlib's SVG of the value box {key!r} has no glyphs after '=' in the style "
+            "of '='; its mathtext output changed, so the explorer cannot find the number to update"
+        )
+    return digits
+
+
 def _value_number(g: ET.Element, key: str) -> None:
     """Mark the number inside the value box ``g`` (``<tspan data-num=key>``).
 
@@ -274,10 +310,7 @@ def _value_number(g: ET.Element, key: str) -> None:
         span = ET.SubElement(text, f"{{{_SVG_NS}}}tspan")
         span.text = num
     else:  # mathtext: the glyphs after "=" in its style are the number
-        eq = next(s for s in spans if s.text == "=")
-        x_eq = float(eq.get("x"))
-        digits = [s for s in spans if s.get("style") == eq.get("style") and float(s.get("x")) > x_eq
-                  and s.text not in ("\xa0", " ")]
+        digits = _number_glyphs(spans, key)
         span = digits[0]
         span.text = "".join(s.text for s in digits)
         for s in digits[1:]:
@@ -329,6 +362,8 @@ def _diagram_svg(uid: str, highlight: str, values: dict[str, float]) -> str:
         g.set("data-value", repr(values[key]))
         _value_number(g, key)
         box = g.find(f".//{{{_SVG_NS}}}path")
+        if box is None or not box.get("d"):
+            raise RuntimeError(f"explorer: the diagram's value box 'value:{key}' has no <path> frame in matplotlib's SVG")
         xs, ys = _numbers(box.get("d"))[0::2], _numbers(box.get("d"))[1::2]
         # the path starts at (x0 + r, y1): its rounding radius is that offset
         g.set("data-box", f"{min(ys):.6g} {max(ys):.6g} {xs[0] - min(xs):.6g}")
@@ -464,6 +499,37 @@ def _script(uid: str, body: str) -> str:
 # --------------------------------------------------------------------------
 
 
+def _cell_html(uid: str, part: str, shown: tuple[str, ...], values: dict[str, float]) -> str:
+    """The cell explorer's HTML: sliders, the two printed equations, the diagram, the script."""
+    rows = "".join(
+        _slider(uid, s, values[s], *SLIDERS[s], f"{_NAME[s]} {_SYM[s]}") for s in shown
+    )
+    c_line = (
+        f"{_SYM['c']} = {_SYM['f']} \u00d7 {_SYM['c_prev']} + {_SYM['i']} \u00d7 {_SYM['c_tilde']} = "
+        f"{_show('f', values)} \u00d7 {_show('c_prev', values)} + {_show('i', values)} \u00d7 "
+        f"{_show('c_tilde', values)} = "
+        f'<b data-out="c" data-value="{values["c"]!r}" data-show="c" data-digits="4">{_fmt(values["c"], 4)}</b>'
+    )
+    h_line = (
+        f"{_SYM['h']} = {_SYM['o']} \u00d7 tanh({_SYM['c']}) = {_show('o', values)} \u00d7 "
+        f"tanh({_show('c', values, 4, paren=False)}) = "
+        f'<b data-out="h" data-value="{values["h"]!r}" data-show="h" data-digits="4">{_fmt(values["h"], 4)}</b>'
+    )
+    alt = (f"{_ALT} Highlighted: {_PART_NAME[part]}; the rest is faded."
+           " The numbers in the diagram follow the sliders above it.")
+    fixed = {k: values[k] for k in SLIDERS}
+    return (
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="cell" data-part="{part}" '
+        f"data-values='{json.dumps(fixed)}'>"
+        f"{_style(uid)}"
+        f"{rows}"
+        f'<div class="lx-out" aria-live="polite"><div>{c_line}</div><div>{h_line}</div></div>'
+        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">'
+        f"{_diagram_svg(uid, part, values)}</div>"
+        f"{_script(uid, _JS_CELL)}</div>"
+    )
+
+
 def cell_explorer(
     part: str,
     *,
@@ -510,51 +576,24 @@ def cell_explorer(
 
     Raises
     ------
+    TypeError
+        ``part`` or ``uid`` not a str, ``sliders`` not a sequence of str, a
+        value that is not a number.
     ValueError
         Unknown ``part``, unknown or repeated ``sliders``, a value out of its
         range or off the slider's grid, a malformed ``uid``.
 
-    Used in chapters 3-5 (one part each) and chapter 2 (``part="cell"``).
+    Used in chapters 3-5, one part each.
     """
-    if not isinstance(part, str) or part not in PARTS:
-        raise ValueError(f"part: expected one of {', '.join(repr(p) for p in PARTS)}, got {part!r}")
+    V.check_choice("part", part, PARTS)
     shown = _check_sliders(part, sliders)
     given = {"c_prev": c_prev, "f": f, "i": i, "c_tilde": c_tilde, "o": o}
-    lo, hi = SLIDERS["c_prev"]
-    if not lo <= _scalar("c_prev", c_prev) <= hi:
-        raise ValueError(f"c_prev: expected a value in [{lo:g}, {hi:g}] (the slider's range), got {c_prev!r}")
-    values = cell_values_from_gates(**given)  # checks the other ranges; the package's numbers
+    given = {k: V.check_scalar(k, v, *SLIDERS[k]) for k, v in given.items()}  # the sliders' ranges
     for s in shown:
-        _check_on_grid(s, values[s])
-    uid = _check_uid(uid, "cell", {"part": part, "sliders": list(shown), **{k: values[k] for k in given}})
-
-    rows = "".join(
-        _slider(uid, s, values[s], *SLIDERS[s], f"{_NAME[s]} {_SYM[s]}") for s in shown
-    )
-    c_line = (
-        f"{_SYM['c']} = {_SYM['f']} \u00d7 {_SYM['c_prev']} + {_SYM['i']} \u00d7 {_SYM['c_tilde']} = "
-        f"{_show('f', values)} \u00d7 {_show('c_prev', values)} + {_show('i', values)} \u00d7 "
-        f"{_show('c_tilde', values)} = "
-        f'<b data-out="c" data-value="{values["c"]!r}" data-show="c" data-digits="4">{_fmt(values["c"], 4)}</b>'
-    )
-    h_line = (
-        f"{_SYM['h']} = {_SYM['o']} \u00d7 tanh({_SYM['c']}) = {_show('o', values)} \u00d7 "
-        f"tanh({_show('c', values, 4, paren=False)}) = "
-        f'<b data-out="h" data-value="{values["h"]!r}" data-show="h" data-digits="4">{_fmt(values["h"], 4)}</b>'
-    )
-    alt = describe_lstm_cell(highlight=part) + " The numbers in the diagram follow the sliders above it."
-    fixed = {k: values[k] for k in given}
-    html = (
-        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="cell" data-part="{part}" '
-        f"data-values='{json.dumps(fixed)}'>"
-        f"{_style(uid)}"
-        f"{rows}"
-        f'<div class="lx-out" aria-live="polite"><div>{c_line}</div><div>{h_line}</div></div>'
-        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">'
-        f"{_diagram_svg(uid, part, values)}</div>"
-        f"{_script(uid, _JS_CELL)}</div>"
-    )
-    return Explorer(html, uid, "cell")
+        _check_on_grid(s, given[s])
+    values = {k: v for k, v in output_demo(**given).items() if k != "tanh_c"}  # the package's numbers
+    uid = _check_uid(uid, "cell", {"part": part, "sliders": list(shown), **given})
+    return Explorer(_cell_html(uid, part, shown, values), uid, "cell")
 
 
 def _gate_svg(uid: str, z: float, s: float) -> str:
@@ -621,14 +660,14 @@ def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
 
     Raises
     ------
+    TypeError
+        ``z`` not a number, ``uid`` not a str.
     ValueError
         ``z`` out of range, NaN or off the slider's grid; a malformed ``uid``.
 
     Used in chapter 2 (gates).
     """
-    zv = _scalar("z", z)
-    if not _Z_RANGE[0] <= zv <= _Z_RANGE[1]:
-        raise ValueError(f"z: expected a value in [{_Z_RANGE[0]:g}, {_Z_RANGE[1]:g}] (the slider's range), got {z!r}")
+    zv = V.check_scalar("z", z, *_Z_RANGE)
     _check_on_grid("z", zv)
     uid = _check_uid(uid, "gate", {"z": zv})
     s = float(lt.sigmoid(zv))

@@ -1,11 +1,21 @@
-"""Plot helpers for the book's figures (matplotlib).
+"""Plot helpers for the book's figures of numbers (matplotlib).
+
+``from lstm_tutorial import plot``
+
+What it holds, by chapter:
+
+* per-step lines, all drawn by one helper: ``plot_sequences`` (chapters 1,
+  3, 4, 6, 9), ``plot_influence`` (1, 6), ``plot_gradient_by_distance`` (8, 9)
+  and ``plot_learning_curves`` (11);
+* ``plot_activation``: sigmoid or tanh with one point marked (2, 4);
+* ``plot_gate_heatmap``: every gate at every step (6), its rows ``GATE_PARTS``;
+* ``plot_loss`` (8, 9), ``plot_accuracy_vs_length`` and ``plot_reach`` (9), ``plot_forecast`` (11).
 
 Every helper takes ``ax=None`` (a new figure is made when it is None), labels
 its axes, returns the Axes, never calls ``plt.show()`` and changes no global
-setting. The LSTM cell diagram lives in ``lstm_tutorial.diagram``.
-
-What is left out: styling themes and interactive backends; the book's
-sliders are in ``lstm_tutorial.widgets``.
+setting. What is left out: diagrams (the LSTM cell, the unrolled network) are
+in ``lstm_tutorial.diagram``; the sliders in ``lstm_tutorial.widgets``; styling
+themes and interactive backends.
 """
 
 from __future__ import annotations
@@ -16,7 +26,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle, FancyBboxPatch
+
+from lstm_tutorial import _validate as V
 
 __all__ = [
     "GATE_PARTS",
@@ -28,8 +39,8 @@ __all__ = [
     "plot_influence",
     "plot_learning_curves",
     "plot_loss",
+    "plot_reach",
     "plot_sequences",
-    "plot_unrolled",
 ]
 
 
@@ -56,20 +67,42 @@ def _curves(curves: Mapping[str, Sequence[float]], axis: str = "T", min_len: int
     ``axis`` names the series' length in messages (T steps, E epochs);
     ``min_len`` is the shortest series accepted.
     """
+    if not isinstance(curves, Mapping):
+        raise TypeError(f"curves: expected a mapping of label -> values, got {type(curves).__name__}")
     if not curves:
         raise ValueError("curves: expected at least one label -> values entry, got none")
     want = f"({axis},)" + (f" with {axis} >= {min_len}" if min_len else "")
     out = []
     for label, values in curves.items():
-        v = np.asarray(values, dtype=float)
+        v = V.as_float_array(f"curves[{label!r}]", values)
         if v.ndim != 1 or v.size < min_len:
-            raise ValueError(f"curves[{label!r}]: expected shape {want}, got {v.shape}")
+            raise V.shape_error(f"curves[{label!r}]", want, v.shape)
         out.append((label, v))
     return out
 
 
 def _steps(n: int) -> np.ndarray:
     return np.arange(1, n + 1)  # the book counts steps from 1, like the article
+
+
+def _lines(
+    curves: Mapping[str, Sequence[float]],
+    ax: Axes | None,
+    *,
+    log: bool = False,
+    axis: str = "T",
+    min_len: int = 0,
+    first_x: int = 1,
+    markersize: float = 3,
+) -> Axes:
+    """The one line plot under four helpers: each series against x = first_x, first_x + 1, ..."""
+    series = _curves(curves, axis, min_len)
+    ax = _axes(ax)
+    for label, v in series:
+        ax.plot(np.arange(first_x, first_x + v.size), v, marker="o", markersize=markersize, label=label)
+    if log:
+        ax.set_yscale("log")
+    return ax
 
 
 def plot_influence(
@@ -95,15 +128,9 @@ def plot_influence(
     -------
     Axes
 
-    Used in chapters 1, 6 and 9.
+    Used in chapters 1 and 6.
     """
-    series = _curves(curves)
-    ax = _axes(ax)
-    for label, v in series:
-        ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
-    if log:
-        ax.set_yscale("log")
-    return _finish(ax, "time step $t$", ylabel, title)
+    return _finish(_lines(curves, ax, log=log), "time step $t$", ylabel, title)
 
 
 def plot_sequences(
@@ -125,13 +152,9 @@ def plot_sequences(
     -------
     Axes
 
-    Used in chapters 1 and 6.
+    Used in chapters 1, 3, 4, 6 and 9.
     """
-    series = _curves(curves)
-    ax = _axes(ax)
-    for label, v in series:
-        ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
-    return _finish(ax, "time step $t$", ylabel, title)
+    return _finish(_lines(curves, ax), "time step $t$", ylabel, title)
 
 
 def plot_activation(
@@ -156,22 +179,23 @@ def plot_activation(
     -------
     Axes
 
-    Used in chapters 1 and 2 (a gate turns a pre-activation into a fraction).
+    Taught in chapter 2 (a gate turns a pre-activation into a fraction); chapter 4 draws tanh.
     """
     from lstm_tutorial import numpy as lt
 
     funcs: dict[str, Any] = {"sigmoid": lt.sigmoid, "tanh": lt.tanh}
-    if name not in funcs:
-        raise ValueError(f"name: expected 'sigmoid' or 'tanh', got {name!r}")
+    V.check_choice("name", name, tuple(funcs))
+    if z is not None:
+        z = V.check_scalar("z", z)
     ax = _axes(ax, (5.0, 3.2))
     zs = np.linspace(*zlim, 241)
     ax.plot(zs, funcs[name](zs), color="tab:purple" if name == "sigmoid" else "tab:orange", label=name)
     for level in (0.0, 1.0) if name == "sigmoid" else (-1.0, 1.0):
         ax.axhline(level, color="grey", lw=0.8, ls="--")
     if z is not None:
-        a = float(funcs[name](np.array(float(z))))
+        a = float(funcs[name](np.array(z)))
         ax.plot([z], [a], "o", color="black")
-        ax.annotate(f"{name}({float(z):.2f}) = {a:.3f}", (z, a), textcoords="offset points", xytext=(8, -14))
+        ax.annotate(f"{name}({z:.2f}) = {a:.3f}", (z, a), textcoords="offset points", xytext=(8, -14))
     ax.set_xlabel("pre-activation $z$")
     ax.set_ylabel(f"{name}$(z)$")
     ax.grid(True, alpha=0.3)
@@ -179,7 +203,7 @@ def plot_activation(
 
 
 # --------------------------------------------------------------------------
-# Chapter 6: the cell unrolled over time, and its gates as a heatmap
+# Chapter 6: the gates at every step, as a heatmap
 # --------------------------------------------------------------------------
 
 #: Parts of an ``LSTMCache`` that ``plot_gate_heatmap`` can show, with their symbols.
@@ -192,6 +216,35 @@ GATE_PARTS: dict[str, str] = {
     "c": "$C_t$",
     "h": "$h_t$",
 }
+
+
+def _heatmap_blocks(cache: Any, parts: Sequence[str] | str, sample: int) -> dict[str, np.ndarray]:
+    """Check ``plot_gate_heatmap``'s arguments; return each part's rows for one sequence, (H, T) or (D, T)."""
+    from lstm_tutorial import numpy as lt
+
+    if not isinstance(cache, lt.LSTMCache):
+        raise TypeError(f"cache: expected an LSTMCache (the third value of lstm_forward), got {type(cache).__name__}")
+    parts = V.check_choices("parts", (parts,) if isinstance(parts, str) else parts, tuple(GATE_PARTS))
+    shape = np.shape(cache.f)
+    batch = shape[1] if len(shape) == 3 else None
+    if batch is None and V.check_int("sample", sample) != 0:
+        raise ValueError(f"sample: the cache is unbatched (f of shape {shape}), so only sample=0 exists; got {sample}")
+    if batch is not None:
+        V.check_int("sample", sample, 0, batch - 1)
+
+    def rows_of(name: str) -> np.ndarray:
+        a = np.asarray(getattr(cache, "xs" if name == "x" else name), dtype=float)
+        return (a[:, sample, :] if batch is not None else a).T  # (H, T), or (D, T) for "x"
+
+    return {p: rows_of(p) for p in parts}
+
+
+def _annotate_cells(ax: Axes, im: Any, data: np.ndarray) -> None:
+    """Write each value of the heatmap in its cell, dark on light colours and light on dark ones."""
+    for (r, t), val in np.ndenumerate(data):
+        light = sum(im.cmap(im.norm(val))[:3]) / 3 > 0.5
+        ax.text(t + 1, r, f"{val:.2f}".replace("-", "\u2212"), ha="center", va="center",
+                fontsize=8, color="black" if light else "white")
 
 
 def plot_gate_heatmap(
@@ -241,41 +294,14 @@ def plot_gate_heatmap(
 
     Taught in chapter 6.
     """
-    from lstm_tutorial import numpy as lt
-
-    if not isinstance(cache, lt.LSTMCache):
-        raise TypeError(f"cache: expected an LSTMCache (the third value of lstm_forward), got {type(cache).__name__}")
-    if isinstance(parts, str):
-        parts = (parts,)
-    parts = tuple(parts)
-    if not parts:
-        raise ValueError(f"parts: expected at least one of {tuple(GATE_PARTS)}, got none")
-    for p in parts:
-        if p not in GATE_PARTS:
-            raise ValueError(f"parts: expected names among {tuple(GATE_PARTS)}, got {p!r}")
-    if len(set(parts)) != len(parts):
-        raise ValueError(f"parts: each part at most once, got {parts}")
-    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
-        raise TypeError(f"sample: expected an int, got {type(sample).__name__}")
-    shape = np.shape(cache.f)
-    batch = shape[1] if len(shape) == 3 else None
-    if batch is None and sample != 0:
-        raise ValueError(f"sample: the cache is unbatched (f of shape {shape}), so only sample=0 exists; got {sample}")
-    if batch is not None and not 0 <= sample < batch:
-        raise ValueError(f"sample: expected an int in [0, {batch}) for f of shape {shape}, got {sample}")
-
-    def rows_of(name: str) -> np.ndarray:
-        a = np.asarray(getattr(cache, "xs" if name == "x" else name), dtype=float)
-        return (a[:, sample, :] if batch is not None else a).T  # (H, T), or (D, T) for "x"
-
-    blocks = [rows_of(p) for p in parts]
-    data = np.concatenate(blocks, axis=0)  # (rows, T)
-    H, T = shape[-1], shape[0]
+    blocks = _heatmap_blocks(cache, parts, sample)  # one (H, T) block per part, (D, T) for "x"
+    data = np.concatenate(list(blocks.values()), axis=0)  # (rows, T)
+    H, T = np.shape(cache.f)[-1], data.shape[1]
     labels = [
         GATE_PARTS[p] + ((" feature " if p == "x" else " unit ") + str(k + 1) if len(b) > 1 else "")
-        for p, b in zip(parts, blocks) for k in range(len(b))
+        for p, b in blocks.items() for k in range(len(b))
     ]
-    if set(parts) <= {"f", "i", "o"}:
+    if set(blocks) <= {"f", "i", "o"}:
         vmin, vmax, cmap, clabel = 0.0, 1.0, "viridis", "gate value (0 closed, 1 open)"
     else:
         v = max(1.0, float(np.max(np.abs(data))))
@@ -291,107 +317,14 @@ def plot_gate_heatmap(
     ax.set_yticks(np.arange(data.shape[0]), labels)
     if T <= 30:
         ax.set_xticks(_steps(T))
-    for edge in np.cumsum([len(b) for b in blocks])[:-1]:  # white lines between the parts
+    for edge in np.cumsum([len(b) for b in blocks.values()])[:-1]:  # white lines between the parts
         ax.axhline(edge - 0.5, color="white", lw=2)
     if annotate:
-        for r in range(data.shape[0]):
-            for t in range(T):
-                val = data[r, t]
-                dark = im.cmap(im.norm(val))[:3]
-                light = sum(dark) / 3 > 0.5
-                ax.text(t + 1, r, f"{val:.2f}".replace("-", "\u2212"), ha="center", va="center",
-                        fontsize=8, color="black" if light else "white")
+        _annotate_cells(ax, im, data)
     ax.set_xlabel("time step $t$")
     ax.set_ylabel("part of the cell" if H == 1 else "part, unit")
     if title:
         ax.set_title(title)
-    return ax
-
-
-def plot_unrolled(
-    T: int = 3,
-    ax: Axes | None = None,
-    *,
-    kind: str = "lstm",
-    outputs: bool = True,
-) -> Axes:
-    """Draw a recurrent cell unrolled over T steps: the same cell, copied once per step.
-
-    Each copy takes ``x_t`` from below; ``h_t`` (and, for the LSTM, the
-    long-term memory ``C_t`` along the top) goes on to the next copy, and,
-    with ``outputs``, up into an output neuron ``y^_t``. The run starts from
-    ``h_0`` (and ``C_0``).
-
-    Parameters
-    ----------
-    T : int, default 3
-        Number of steps drawn, 1 to 8.
-    ax : Axes, optional
-    kind : {"lstm", "rnn"}
-        ``"rnn"`` draws no memory line.
-    outputs : bool, default True
-        Draw an output neuron above every step.
-
-    Returns
-    -------
-    Axes
-        Axis off, equal aspect. Texts carry gids: ``"cell:<t>"``, ``"x:<t>"``,
-        ``"h:<t>"``, ``"c:<t>"`` (t = 0..T for the states) and ``"y:<t>"``.
-
-    Raises
-    ------
-    ValueError
-        ``T`` not an int in [1, 8], or unknown ``kind``.
-
-    Taught in chapter 6.
-    """
-    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or not 1 <= T <= 8:
-        raise ValueError(f"T: expected an int from 1 to 8 (steps to draw), got {T!r}")
-    if kind not in ("lstm", "rnn"):
-        raise ValueError(f"kind: expected 'lstm' or 'rnn', got {kind!r}")
-    lstm = kind == "lstm"
-    ax = _axes(ax, (1.0 + 2.1 * T, 3.6 if outputs else 2.6))
-    cell_colour, mem_colour, h_colour = "#dbe8f6", "tab:red", "tab:blue"
-    step, half, top = 3.0, 0.9, 1.6  # distance between copies, half width, box height
-    y_c, y_h = 1.3, 0.3  # heights of the memory and hidden-state lines
-    arrow = {"arrowstyle": "-|>", "mutation_scale": 12, "lw": 1.6}
-
-    def line(x0: float, y0: float, x1: float, y1: float, color: str) -> None:
-        ax.annotate("", (x1, y1), (x0, y0), arrowprops={**arrow, "color": color})
-
-    def state_labels(t: int, x_mid: float) -> None:
-        ax.text(x_mid, y_h - 0.12, f"$h_{{{t}}}$", ha="center", va="top", color=h_colour, fontsize=11, gid=f"h:{t}")
-        if lstm:
-            ax.text(x_mid, y_c + 0.1, f"$C_{{{t}}}$", ha="center", va="bottom", color=mem_colour, fontsize=11,
-                    gid=f"c:{t}")
-
-    name = "LSTM\ncell" if lstm else "RNN\ncell"
-    for t in range(1, T + 1):
-        cx = step * t
-        ax.add_patch(FancyBboxPatch((cx - half, 0.0), 2 * half, top, boxstyle="round,pad=0.05",
-                                    facecolor=cell_colour, edgecolor="black", lw=1.2))
-        ax.text(cx, top / 2, name, ha="center", va="center", fontsize=10, gid=f"cell:{t}")
-        line(cx, -0.9, cx, -0.05, "black")
-        ax.text(cx, -1.0, f"$x_{{{t}}}$", ha="center", va="top", fontsize=11, gid=f"x:{t}")
-        x_from = cx - step + half if t > 1 else cx - step + 1.1
-        line(x_from, y_h, cx - half - 0.05, y_h, h_colour)
-        if lstm:
-            line(x_from, y_c, cx - half - 0.05, y_c, mem_colour)
-        state_labels(t - 1, (x_from + cx - half) / 2)
-        if outputs:
-            ax.add_patch(Circle((cx, top + 1.1), 0.32, facecolor="#e6dcf2", edgecolor="black", lw=1.2))
-            line(cx, top + 0.05, cx, top + 0.76, h_colour)
-            ax.text(cx, top + 1.1, r"$\hat{y}_{" + str(t) + "}$", ha="center", va="center", fontsize=11,
-                    gid=f"y:{t}")
-    x_end = step * T + half
-    line(x_end + 0.05, y_h, x_end + 1.2, y_h, h_colour)
-    if lstm:
-        line(x_end + 0.05, y_c, x_end + 1.2, y_c, mem_colour)
-    state_labels(T, x_end + 0.65)
-    ax.set_xlim(step - 2.1, x_end + 1.4)
-    ax.set_ylim(-1.5, top + 1.6 if outputs else top + 0.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
     return ax
 
 
@@ -421,12 +354,10 @@ def plot_learning_curves(
 
     Used in chapter 11.
     """
-    series = _curves(curves, "E", min_len=1)
-    ax = _axes(ax)
-    for label, v in series:
-        ax.plot(_steps(v.size), v, marker="o", markersize=3, label=label)
+    ax = _lines(curves, ax, axis="E", min_len=1)
     for k, (label, level) in enumerate((references or {}).items()):
-        ax.axhline(float(level), color=f"C{k + len(curves)}", ls="--", lw=1, label=label)
+        level = V.check_float(f"references[{label!r}]", level)
+        ax.axhline(level, color=f"C{k + len(curves)}", ls="--", lw=1, label=label)
     return _finish(ax, "epoch", ylabel, title)
 
 
@@ -462,12 +393,12 @@ def plot_forecast(
     Used in chapter 11.
     """
     t = np.asarray(t)
-    y = np.asarray(truth, dtype=float)
+    y = V.as_float_array("truth", truth)
     if t.ndim != 1 or y.shape != t.shape:
-        raise ValueError(f"truth: expected shape (N,) like t {t.shape}, got {y.shape}")
+        raise V.shape_error("truth", f"(N,) like t {V.fmt(t.shape)}", y.shape)
     if not forecasts:
         raise ValueError("forecasts: expected at least one label -> values entry, got none")
-    sizes = {label: np.shape(v) for label, v in forecasts.items()}
+    sizes = {label: V.as_float_array(f"forecasts[{label!r}]", v).shape for label, v in forecasts.items()}
     M = next(iter(sizes.values()))[0] if len(next(iter(sizes.values()))) == 1 else 0
     for label, shape in sizes.items():
         if shape != (M,) or not 1 <= M <= y.size:
@@ -513,13 +444,14 @@ def plot_loss(
 
     Used in chapters 8 and 9.
     """
+    if not isinstance(history, Mapping):
+        raise TypeError(f"history: expected a mapping such as the dict train.train returns, got {type(history).__name__}")
     if key not in history:
         raise ValueError(f"history: has no series {key!r} (keys: {sorted(history)})")
-    v = np.asarray(history[key], dtype=float)
+    v = V.as_float_array(f"history[{key!r}]", history[key])
     if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"history[{key!r}]: expected shape (steps,) with steps >= 1, got {v.shape}")
-    if isinstance(smooth, bool) or not isinstance(smooth, int) or smooth < 1:
-        raise ValueError(f"smooth: expected a positive int, got {smooth!r}")
+        raise V.shape_error(f"history[{key!r}]", "(steps,) with steps >= 1", v.shape)
+    smooth = V.check_int("smooth", smooth, 1)
     ax = _axes(ax)
     steps = _steps(v.size)
     line = ax.plot(steps, v, alpha=0.3 if smooth > 1 else 1.0, lw=1, label=None if smooth > 1 else label)[0]
@@ -571,10 +503,8 @@ def plot_accuracy_vs_length(
     for k, (label, by_T) in enumerate(results.items()):
         if not by_T:
             raise ValueError(f"results[{label!r}]: expected at least one T -> accuracy entry, got none")
-        Ts = sorted(by_T)
-        acc = np.array([by_T[T] for T in Ts], dtype=float)
-        if np.any((acc < 0) | (acc > 1)) or min(Ts) < 1:
-            raise ValueError(f"results[{label!r}]: expected lengths >= 1 and accuracies in [0, 1], got {dict(by_T)}")
+        Ts = sorted(V.check_int(f"results[{label!r}]: length", T, 1) for T in by_T)
+        acc = np.array([V.check_float(f"results[{label!r}][{T}]", by_T[T], 0.0, 1.0) for T in Ts])
         ax.plot(Ts, acc, marker=markers[k % len(markers)], label=label)
         lengths.update(Ts)
     if chance is not None:
@@ -585,6 +515,67 @@ def plot_accuracy_vs_length(
     ax.minorticks_off()
     ax.set_ylim(0.0, 1.05)
     return _finish(ax, "sequence length $T$ (the bit must survive $T - 1$ steps)", "held-out accuracy", title)
+
+
+def plot_reach(
+    brackets: Mapping[str, Sequence[tuple[int, int | None]]],
+    ax: Axes | None = None,
+    *,
+    title: str | None = None,
+) -> Axes:
+    """Plot how far each model's memory reached: one bracket per run, from the longest T learned to the shortest failed.
+
+    Parameters
+    ----------
+    brackets : mapping of label -> sequence of (learned, failed) pairs
+        One pair per training seed: ``learned`` is the longest length the run
+        learned (0 when it learned none it tried), ``failed`` the shortest
+        length it failed, above ``learned`` (None when it learned every
+        length it tried).
+    ax : Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        One row per label, top to bottom in the mapping's order, the runs of a
+        row slightly apart; logarithmic x axis. A filled circle marks
+        ``learned``, a cross ``failed``, a line joins them; a triangle
+        pointing right marks a run that never failed.
+
+    Used in chapter 9.
+    """
+    if not isinstance(brackets, Mapping):
+        raise TypeError(f"brackets: expected a mapping of label -> (learned, failed) pairs, got {type(brackets).__name__}")
+    if not brackets:
+        raise ValueError("brackets: expected at least one label -> [(learned, failed), ...] entry, got none")
+    ax = _axes(ax)
+    for k, (label, runs) in enumerate(brackets.items()):
+        runs = list(runs)
+        if not runs:
+            raise ValueError(f"brackets[{label!r}]: expected at least one (learned, failed) pair, got none")
+        for j, pair in enumerate(runs):
+            name = f"brackets[{label!r}][{j}]"
+            if len(pair) != 2:
+                raise ValueError(f"{name}: expected a (learned, failed) pair, got {pair!r}")
+            learned = V.check_int(f"{name}: learned", pair[0], 0)
+            failed = None if pair[1] is None else V.check_int(f"{name}: failed", pair[1], learned + 1)
+            if failed is None and learned < 1:
+                raise ValueError(f"{name}: expected learned >= 1 when failed is None, got {pair!r}")
+            y = -k + (j - (len(runs) - 1) / 2) * 0.12  # the runs of one row, slightly apart
+            if learned > 0 and failed is not None:
+                ax.plot([learned, failed], [y, y], color=f"C{k}", lw=1.5)
+            if learned > 0:
+                ax.plot(learned, y, marker="o" if failed is not None else ">", color=f"C{k}", ls="none")
+            if failed is not None:
+                ax.plot(failed, y, marker="x", color=f"C{k}", ls="none", mew=2)
+    ax.plot([], [], "ko", label="longest $T$ learned")
+    ax.plot([], [], "kx", mew=2, label="shortest $T$ failed")
+    ax.set_xscale("log")
+    ax.set_yticks([-k for k in range(len(brackets))])
+    ax.set_yticklabels(list(brackets))
+    ax.set_ylim(-len(brackets) + 0.5, 0.5)
+    return _finish(ax, "sequence length $T$ (the bit must survive $T - 1$ steps)", "", title)
 
 
 def plot_gradient_by_distance(
@@ -614,10 +605,12 @@ def plot_gradient_by_distance(
 
     Used in chapters 8 and 9.
     """
-    series = _curves(curves)
-    ax = _axes(ax)
-    for label, v in series:
-        ax.plot(np.arange(v.size), v, marker="o", markersize=2, label=label)
-    if log:
-        ax.set_yscale("log")
+    ax = _lines(curves, ax, log=log, first_x=0, markersize=2)
     return _finish(ax, "distance $k = T - t$ (steps back from the last one)", ylabel, title)
+
+
+def plot_unrolled(T: int = 3, ax: Axes | None = None, *, kind: str = "lstm", outputs: bool = True) -> Axes:
+    """Old name of ``lstm_tutorial.diagram.draw_unrolled``, kept (outside ``__all__``) until chapters 6 and 8 use it."""
+    from lstm_tutorial.diagram import draw_unrolled
+
+    return draw_unrolled(T, ax, kind=kind, outputs=outputs)

@@ -18,14 +18,13 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from lstm_tutorial import numpy as lt  # noqa: E402
-from lstm_tutorial.diagram import (  # noqa: E402
-    HIGHLIGHTS,
-    VALUE_KEYS,
-    cell_values,
-    cell_values_from_gates,
-    describe_lstm_cell,
-    draw_lstm_cell,
-)
+from lstm_tutorial.demos import cell_values, output_demo  # noqa: E402
+from lstm_tutorial.diagram import HIGHLIGHTS, VALUE_KEYS, draw_lstm_cell, draw_unrolled  # noqa: E402
+
+
+def cell_values_from_gates(c_prev, f, i, c_tilde, o):
+    """The cell's numbers from gates set by hand, as the sliders compute them."""
+    return {k: v for k, v in output_demo(o, f, i, c_tilde, c_prev).items() if k != "tanh_c"}
 
 ALL_VALUES = {
     "x": 0.5, "h_prev": -0.2, "c_prev": 0.8, "f": 0.7312, "i": 0.3077, "c_tilde": -0.1215,
@@ -204,22 +203,24 @@ def test_title():
     assert draw_lstm_cell(title="Step 3").get_title() == "Step 3"
 
 
-@pytest.mark.parametrize("bad", ["forgot", "Forget", "", 3])
-def test_bad_highlight(bad):
-    with pytest.raises(ValueError, match="highlight") as err:
+@pytest.mark.parametrize(("bad", "error"), [("forgot", ValueError), ("Forget", ValueError), ("", ValueError),
+                                             (3, TypeError)])
+def test_bad_highlight(bad, error):
+    with pytest.raises(error, match="^highlight") as err:
         draw_lstm_cell(highlight=bad)
     for allowed in HIGHLIGHTS:
         assert repr(allowed) in str(err.value)
 
 
 def test_bad_values():
-    with pytest.raises(ValueError, match=r"'c_t'.*allowed keys are x, h_prev, c_prev, f, i, c_tilde, o, c, h, y"):
+    with pytest.raises(ValueError, match=r"^values key: expected one of 'x', 'h_prev', 'c_prev', 'f', 'i', "
+                       r"'c_tilde', 'o', 'c', 'h', 'y', got 'c_t'"):
         draw_lstm_cell(values={"f": 0.5, "c_t": 0.1})
-    with pytest.raises(ValueError, match=r"values\['f'\]: is NaN"):
+    with pytest.raises(ValueError, match=r"values\['f'\]: expected a finite number, got nan"):
         draw_lstm_cell(values={"f": float("nan")})
-    with pytest.raises(ValueError, match=r"values\['o'\]: is NaN"):
+    with pytest.raises(ValueError, match=r"values\['o'\]: contains NaN"):
         draw_lstm_cell(values={"o": np.array([np.nan])})
-    with pytest.raises(ValueError, match=r"values\['c'\]: is infinite"):
+    with pytest.raises(ValueError, match=r"values\['c'\]: expected a finite number, got inf"):
         draw_lstm_cell(values={"c": np.inf})
     with pytest.raises(ValueError, match=r"values\['h'\].*1-element.*\(3,\)"):
         draw_lstm_cell(values={"h": np.zeros(3)})
@@ -230,15 +231,6 @@ def test_bad_values():
     # 1-element arrays of any dimension and NumPy scalars are fine
     artists = by_gid(draw_lstm_cell(values={"f": np.array([[0.25]]), "i": np.float32(0.5)}))
     assert artists["value:f"].get_text() == "= 0.25"
-
-
-def test_describe_lstm_cell_is_plain_text():
-    text = describe_lstm_cell("forget", {"f": 0.7312, "c_tilde": -0.12})
-    assert "forget part" in text and "f(t) = 0.73" in text and "C~(t) = -0.12" in text
-    assert "$" not in text and "\\" not in text
-    assert "output neuron" in describe_lstm_cell(values={"y": 0.5})
-    with pytest.raises(ValueError, match="highlight"):
-        describe_lstm_cell("nope")
 
 
 # --------------------------------------------------------------------------
@@ -290,7 +282,7 @@ def test_cell_values_rejects_more_than_one_unit():
         cell_values(np.zeros(2), np.zeros(2), np.zeros(2), lt.init_lstm_params(2, 2))
     with pytest.raises(ValueError, match=r"\(1, 3\)"):
         cell_values(np.zeros(2), 0.0, 0.0, lt.init_lstm_params(2, 1))
-    with pytest.raises(ValueError, match=r"x: is NaN"):
+    with pytest.raises(ValueError, match=r"x: expected a finite number, got nan"):
         cell_values(float("nan"), 0.0, 0.0, random_params(0))
     with pytest.raises(TypeError, match="params"):
         cell_values(0.0, 0.0, 0.0, (1, 2))
@@ -335,12 +327,12 @@ def test_from_gates_agrees_with_cell_values():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(f=1.2), r"f: expected a value in \[0, 1\], got 1.2"),
-        (dict(i=-0.1), r"i: expected a value in \[0, 1\]"),
-        (dict(o=2.0), r"o: expected a value in \[0, 1\]"),
-        (dict(c_tilde=1.5), r"c_tilde: expected a value in \[-1, 1\]"),
-        (dict(f=float("nan")), "f: is NaN"),
-        (dict(c_prev=float("inf")), "c_prev: is infinite"),
+        (dict(f=1.2), r"f: expected a number in \[0.0, 1.0\], got 1.2"),
+        (dict(i=-0.1), r"i: expected a number in \[0.0, 1.0\]"),
+        (dict(o=2.0), r"o: expected a number in \[0.0, 1.0\]"),
+        (dict(c_tilde=1.5), r"c_tilde: expected a number in \[-1.0, 1.0\]"),
+        (dict(f=float("nan")), "f: expected a finite number, got nan"),
+        (dict(c_prev=float("inf")), "c_prev: expected a finite number, got inf"),
     ],
 )
 def test_from_gates_rejects_impossible_gates(kwargs, match):
@@ -367,3 +359,53 @@ def test_labels_and_values_do_not_overlap(v):
             assert not texts[g].overlaps(texts[h]), f"{g} overlaps {h}"
         for s, box in shapes.items():
             assert not texts[g].overlaps(box), f"{g} overlaps {s}"
+
+
+# --------------------------------------------------------------------------
+# draw_unrolled
+# --------------------------------------------------------------------------
+
+
+def gids(ax: Axes) -> set:
+    return {t.get_gid() for t in ax.texts if t.get_gid()}
+
+
+@pytest.mark.parametrize("T", [1, 3, 8])
+def test_unrolled_lstm_has_a_cell_input_output_and_both_states_per_step(T, tmp_path):
+    ax = draw_unrolled(T)
+    assert isinstance(ax, Axes) and not ax.axison
+    expected = {f"cell:{t}" for t in range(1, T + 1)} | {f"x:{t}" for t in range(1, T + 1)}
+    expected |= {f"y:{t}" for t in range(1, T + 1)}
+    expected |= {f"h:{t}" for t in range(T + 1)} | {f"c:{t}" for t in range(T + 1)}
+    assert gids(ax) == expected
+    labels = {t.get_gid(): t.get_text() for t in ax.texts}
+    assert labels["x:1"] == "$x_{1}$" and labels[f"c:{T}"] == f"$C_{{{T}}}$"
+    fig = ax.figure
+    fig.savefig(tmp_path / "unrolled.png")
+    renderer = fig.canvas.get_renderer()
+    for t in ax.texts:  # nothing cut off
+        box = t.get_window_extent(renderer)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, t.get_gid()
+        assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, t.get_gid()
+
+
+def test_unrolled_rnn_has_no_memory_line_and_outputs_are_optional():
+    ax = draw_unrolled(2, kind="rnn", outputs=False)
+    assert gids(ax) == {"cell:1", "cell:2", "x:1", "x:2", "h:0", "h:1", "h:2"}
+    assert "RNN" in {t.get_gid(): t.get_text() for t in ax.texts}["cell:1"]
+
+
+def test_unrolled_draws_into_the_given_axes():
+    fig, ax = plt.subplots()
+    assert draw_unrolled(2, ax=ax) is ax
+
+
+@pytest.mark.parametrize(("T", "error"), [(0, ValueError), (9, ValueError), (2.0, TypeError), (True, TypeError)])
+def test_unrolled_rejects_bad_length(T, error):
+    with pytest.raises(error, match="^T"):
+        draw_unrolled(T)
+
+
+def test_unrolled_rejects_unknown_kind():
+    with pytest.raises(ValueError, match="kind.*gru"):
+        draw_unrolled(2, kind="gru")

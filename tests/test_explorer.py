@@ -13,8 +13,9 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
+from lstm_tutorial import explorer
 from lstm_tutorial import numpy as lt
-from lstm_tutorial.diagram import cell_values_from_gates, describe_lstm_cell
+from lstm_tutorial.demos import output_demo
 from lstm_tutorial.explorer import DEFAULT_SLIDERS, PARTS, SLIDERS, cell_explorer, gate_explorer
 
 VALUE_KEYS = ("c_prev", "f", "i", "c_tilde", "o", "c", "h")
@@ -101,7 +102,8 @@ def test_svg_diagram_and_accessibility(part):
     assert len(tree.find("svg")) == 1
     figs = tree.find("div", role="img")
     assert len(figs) == 1
-    assert figs[0][1]["aria-label"].startswith(describe_lstm_cell(highlight=part))
+    label = figs[0][1]["aria-label"]
+    assert label.startswith("Diagram of one LSTM cell.") and "Highlighted: the " in label
     assert tree.find(aria_live="polite"), "the results must be announced"
     # the value boxes of the diagram, one per value, each with one number to rewrite
     keys = [a["data-diagram-value"] for _, a in tree.find("g", data_diagram_value=True)]
@@ -161,7 +163,7 @@ def test_initial_values_are_the_package_values(seed):
         "c_tilde": round(float(rng.uniform(-1, 1)), 2),
         "o": round(float(rng.uniform(0, 1)), 2),
     }
-    want = cell_values_from_gates(**kw)
+    want = output_demo(kw["o"], kw["f"], kw["i"], kw["c_tilde"], kw["c_prev"])
     tree = Tree(cell_explorer("cell", uid="x", **kw).data)
     for key in ("c", "h"):
         ((k, a),) = tree.find(data_out=key)
@@ -195,9 +197,7 @@ def test_gate_initial_value_is_the_package_sigmoid():
     [
         (dict(part="gate"), "part"),
         (dict(part="memory"), "part"),
-        (dict(part=None), "part"),
         (dict(part="forget", sliders=["f", "x"]), "sliders"),
-        (dict(part="forget", sliders="f"), "sliders"),
         (dict(part="forget", sliders=[]), "sliders"),
         (dict(part="forget", sliders=["f", "f"]), "sliders"),
         (dict(part="forget", f=1.5), "f"),
@@ -217,11 +217,26 @@ def test_bad_arguments_raise_naming_the_argument(kwargs, arg):
         cell_explorer(**kwargs)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "arg"),
+    [
+        (dict(part=None), "part"),
+        (dict(part="forget", sliders="f"), "sliders"),
+        (dict(part="forget", sliders=[1]), "sliders"),
+        (dict(part="forget", f="0.5"), "f"),
+        (dict(part="forget", uid=7), "uid"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_raise_type_errors(kwargs, arg):
+    with pytest.raises(TypeError, match=rf"^{arg}\b"):
+        cell_explorer(**kwargs)
+
+
 def test_off_grid_value_without_slider_is_fine():
     # i has no slider in the forget part: any value in range is shown as is
     tree = Tree(cell_explorer("forget", i=0.333, uid="x").data)
     ((k, a),) = tree.find(data_out="c")
-    assert float(a["data-value"]) == cell_values_from_gates(0.8, 0.5, 0.333, 0.5, 0.5)["c"]
+    assert float(a["data-value"]) == output_demo(0.5, 0.5, 0.333, 0.5, 0.8)["c"]
 
 
 @pytest.mark.parametrize(("z", "uid"), [(6.5, None), (-7.0, None), (0.005, None), (float("inf"), None), (0.0, "-x")])
@@ -229,3 +244,31 @@ def test_gate_bad_arguments(z, uid):
     arg = "uid" if uid else "z"
     with pytest.raises(ValueError, match=rf"^{arg}\b"):
         gate_explorer(z=z, uid=uid)
+
+
+# --------------------------------------------------------------------------
+# The SVG matplotlib writes: if its mathtext changes, say what changed
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "what"),
+    [
+        (lambda svg: svg.replace(">=</tspan>", ">\u2261</tspan>"), "one '=' glyph"),  # no '=' glyph any more
+        (lambda svg: re.sub(r'(<tspan )x="[^"]*" ', r"\1", svg), "x position"),  # glyphs without positions
+        (lambda svg: re.sub(r"(>=</tspan>)(.*?)(</text>)", r"\1\3", svg, flags=re.S), "no glyphs after '='"),
+    ],
+)
+def test_a_change_in_matplotlibs_mathtext_svg_fails_with_a_clear_message(monkeypatch, change, what):
+    real = explorer._svg_text
+    monkeypatch.setattr(explorer, "_svg_text", lambda highlight, values: change(real(highlight, values)))
+    with pytest.raises(RuntimeError, match=rf"explorer: matplotlib's SVG of the value box 'c_prev'.*{what}.*changed"):
+        cell_explorer("forget", uid="x")
+
+
+def test_value_boxes_without_a_frame_fail_with_a_clear_message(monkeypatch):
+    real = explorer._svg_text
+    monkeypatch.setattr(explorer, "_svg_text",
+                        lambda highlight, values: re.sub(r'<path d="[^"]*"', "<path", real(highlight, values)))
+    with pytest.raises(RuntimeError, match=r"value box 'value:\w+' has no <path> frame"):
+        cell_explorer("forget", uid="x")

@@ -47,7 +47,7 @@ def test_plot_loss_bad_input():
         plot.plot_loss({"acc": [1.0]})
     with pytest.raises(ValueError, match=r"history\['loss'\]: expected shape \(steps,\)"):
         plot.plot_loss({"loss": []})
-    with pytest.raises(ValueError, match=r"smooth: expected a positive int, got 0"):
+    with pytest.raises(ValueError, match=r"smooth: expected an int >= 1, got 0"):
         plot.plot_loss({"loss": [1.0]}, smooth=0)
 
 
@@ -70,8 +70,10 @@ def test_plot_accuracy_vs_length_without_chance_and_bad_input():
     assert len(ax.get_lines()) == 1
     with pytest.raises(ValueError, match=r"results: expected at least one"):
         plot.plot_accuracy_vs_length({})
-    with pytest.raises(ValueError, match=r"results\['m'\]: expected lengths >= 1 and accuracies in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"results\['m'\]\[5\]: expected a number in \[0.0, 1.0\], got 97.0"):
         plot.plot_accuracy_vs_length({"m": {5: 97.0}})  # a percentage, not a fraction
+    with pytest.raises(ValueError, match=r"results\['m'\]: length: expected an int >= 1, got 0"):
+        plot.plot_accuracy_vs_length({"m": {0: 0.5}})
     with pytest.raises(ValueError, match=r"results\['m'\]: expected at least one T"):
         plot.plot_accuracy_vs_length({"m": {}})
 

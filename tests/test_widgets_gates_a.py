@@ -18,14 +18,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from lstm_tutorial import numpy as lt  # noqa: E402
-from lstm_tutorial.widgets import (  # noqa: E402
-    forget_demo,
-    forget_from_weights_demo,
-    forget_from_weights_widget,
-    forget_widget,
-    gate_demo,
-    gate_widget,
-)
+from lstm_tutorial.demos import forget_demo, forget_from_weights_demo, gate_demo  # noqa: E402
+from lstm_tutorial.widgets import forget_from_weights_widget, forget_widget, gate_widget  # noqa: E402
 
 
 def sigmoid(z: float) -> float:
@@ -75,12 +69,12 @@ def test_gate_demo_accepts_one_element_arrays():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        (dict(z=float("nan")), ValueError, "z: is NaN"),
-        (dict(z=float("inf")), ValueError, "z: is infinite"),
+        (dict(z=float("nan")), ValueError, "z: expected a finite number, got nan"),
+        (dict(z=float("inf")), ValueError, "z: expected a finite number, got inf"),
         (dict(z=np.array([0.0, 1.0])), ValueError, r"z: .*shape \(2,\)"),
-        (dict(z="0.5"), TypeError, "z: expected a float"),
-        (dict(z=True), TypeError, "z: expected a float"),
-        (dict(z=0.0, signal=object()), TypeError, "signal: expected a float"),
+        (dict(z="0.5"), TypeError, "z: expected a number, got str"),
+        (dict(z=True), TypeError, "z: expected a number, got bool"),
+        (dict(z=0.0, signal=object()), TypeError, "signal: expected a number, got object"),
     ],
 )
 def test_gate_demo_bad_input(kwargs, error, match):
@@ -124,12 +118,12 @@ def test_forget_demo_is_the_cells_update_with_input_part_off():
 @pytest.mark.parametrize(
     ("args", "error", "match"),
     [
-        ((1.2, 0.8), ValueError, r"f: expected a value in \[0, 1\]"),
-        ((-0.1, 0.8), ValueError, r"f: expected a value in \[0, 1\]"),
-        ((float("nan"), 0.8), ValueError, "f: is NaN"),
-        ((0.5, float("inf")), ValueError, "c_prev: is infinite"),
+        ((1.2, 0.8), ValueError, r"f: expected a number in \[0.0, 1.0\], got 1.2"),
+        ((-0.1, 0.8), ValueError, r"f: expected a number in \[0.0, 1.0\], got -0.1"),
+        ((float("nan"), 0.8), ValueError, "f: expected a finite number, got nan"),
+        ((0.5, float("inf")), ValueError, "c_prev: expected a finite number, got inf"),
         ((0.5, [0.1, 0.2]), ValueError, r"c_prev: .*shape \(2,\)"),
-        (("half", 0.8), TypeError, "f: expected a float"),
+        (("half", 0.8), TypeError, "f: expected a number, got str"),
     ],
 )
 def test_forget_demo_bad_input(args, error, match):
@@ -181,10 +175,10 @@ def test_forget_from_weights_saturation():
 @pytest.mark.parametrize(
     ("bad", "error", "match"),
     [
-        (dict(w_h=float("nan")), ValueError, "w_h: is NaN"),
+        (dict(w_h=float("nan")), ValueError, "w_h: expected a finite number, got nan"),
         (dict(b=np.ones(2)), ValueError, r"b: .*shape \(2,\)"),
-        (dict(x="1"), TypeError, "x: expected a float"),
-        (dict(h_prev=float("-inf")), ValueError, "h_prev: is infinite"),
+        (dict(x="1"), TypeError, "x: expected a number, got str"),
+        (dict(h_prev=float("-inf")), ValueError, "h_prev: expected a finite number, got -inf"),
     ],
 )
 def test_forget_from_weights_bad_input(bad, error, match):

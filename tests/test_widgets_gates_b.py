@@ -18,15 +18,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from lstm_tutorial import numpy as lt  # noqa: E402
-from lstm_tutorial.diagram import cell_values  # noqa: E402
-from lstm_tutorial.widgets import (  # noqa: E402
-    INPUT_KEYS,
-    OUTPUT_KEYS,
-    input_demo,
-    input_widget,
-    output_demo,
-    output_widget,
-)
+from lstm_tutorial.demos import INPUT_KEYS, OUTPUT_KEYS, cell_values, input_demo, output_demo  # noqa: E402
+from lstm_tutorial.widgets import input_widget, output_widget  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

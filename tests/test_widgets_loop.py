@@ -19,12 +19,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from lstm_tutorial import numpy as lt  # noqa: E402
-from lstm_tutorial.widgets import (  # noqa: E402
-    memory_comparison_demo,
-    memory_comparison_widget,
-    memory_lstm_params,
-    rnn_memory_demo,
-)
+from lstm_tutorial.demos import memory_comparison_demo, memory_lstm_params, rnn_memory_demo  # noqa: E402
+from lstm_tutorial.widgets import memory_comparison_widget  # noqa: E402
 
 KEYS = {
     "xs", "rnn_h_a", "rnn_h_b", "rnn_gap", "rnn_influence", "lstm_h_a", "lstm_h_b", "lstm_gap",
@@ -163,9 +159,15 @@ def test_a_small_forget_bias_forgets_like_the_rnn():
     assert d["lstm_influence"][-1] < 1e-30
 
 
-@pytest.mark.parametrize("T", [0, -3, 2.5, True, "10"])
+@pytest.mark.parametrize("T", [0, -3])
 def test_bad_length_is_rejected(T):
-    with pytest.raises(ValueError, match="T"):
+    with pytest.raises(ValueError, match=r"^T: expected an int >= 1"):
+        memory_comparison_demo(5.0, T)
+
+
+@pytest.mark.parametrize("T", [2.5, True, "10"])
+def test_length_of_the_wrong_kind_is_a_type_error(T):
+    with pytest.raises(TypeError, match=r"^T: expected an int"):
         memory_comparison_demo(5.0, T)
 
 
