@@ -15,7 +15,9 @@ What is here
   (chapter 6) and their backpropagation through time (chapter 8), with a cache
   (``LSTMCache``, ``RNNCache``) of named per-step arrays that the cache owns;
 * ``output_neuron``, the article's sigmoid output neuron;
-* ``input_influence``: how strongly an input still moves later hidden states;
+* ``input_influence``: how strongly an input still moves later hidden states,
+  and ``gradient_by_distance``: how strongly the last step still feels an
+  input or a state k steps back (the measurement behind vanishing gradients);
 * ``numerical_gradient``/``relative_error``, re-exported from
   ``lstm_tutorial.gradcheck``: the finite-difference checks of chapter 8.
 
@@ -60,6 +62,7 @@ __all__ = [
     "RNNParams",
     "candidate",
     "forget_gate",
+    "gradient_by_distance",
     "init_lstm_params",
     "init_rnn_params",
     "input_influence",
@@ -912,7 +915,7 @@ def output_neuron(h: Any, W_y: Any, b_y: Any) -> Array:
 
 
 # --------------------------------------------------------------------------
-# Measuring memory (chapters 1, 6 and 9)
+# Measuring memory (chapters 1, 6, 8 and 9)
 # --------------------------------------------------------------------------
 
 
@@ -957,4 +960,66 @@ def input_influence(xs: Any, state: Any, params: LSTMParams | RNNParams, step: i
         dhs[t] = 1.0
         out[t] = float(np.linalg.norm(backward(dhs)[step]))
         dhs[t] = 0.0
+    return out
+
+
+def gradient_by_distance(params: LSTMParams | RNNParams, xs: Any, wrt: str = "input") -> Array:
+    """How strongly the last step still depends on what happened k steps earlier.
+
+    Entry ``k`` is the norm of a gradient that crosses ``k`` steps backwards,
+    averaged over the sequences of the batch:
+
+    * ``wrt="input"``: ``|d(sum of h_T) / d x_{T-k}|``, for every ``k`` from one
+      backward pass (the loss of a last-step prediction reads ``h_T`` only,
+      so this is the path its gradient takes to each input); the same
+      gradient as ``input_influence``, seen from the last step;
+    * ``wrt="state"``: the recurrent path itself: ``|d(sum of C_T) / d C_{T-k}|``
+      for an LSTM (the long-term memory), ``|d(sum of h_T) / d h_{T-k}|`` for an
+      RNN. Entry 0 is ``sqrt(H)`` (a state's derivative with respect to itself
+      is the identity). Costs T forward and backward passes.
+
+    Parameters
+    ----------
+    params : LSTMParams or RNNParams
+        Chooses the model.
+    xs : ndarray, shape (T, B, D) or (T, D)
+    wrt : {"input", "state"}
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        Indexed by the distance ``k = T - t`` (0 is the last step).
+
+    Taught in chapters 8 and 9 (the memory path against the recurrent weight).
+    """
+    if isinstance(params, (LSTMParams, RNNParams)):
+        is_lstm = isinstance(params, LSTMParams)
+        _, D = _param_sizes(params, "lstm" if is_lstm else "rnn")
+    else:
+        raise TypeError(f"params: expected LSTMParams or RNNParams, got {type(params).__name__}")
+    xs = V.as_float_array("xs", xs)
+    if V.sequence_dims("xs", xs.shape, D)[1] is None:  # unbatched (T, D): one sequence
+        xs = xs[:, None, :]  # (T, 1, D)
+    wrt = V.check_choice("wrt", wrt, ("input", "state"))
+    hs, _, cache = lstm_forward(xs, None, params) if is_lstm else rnn_forward(xs, None, params)  # (T, B, H)
+    T, B, H = hs.shape
+    if wrt == "input":
+        dhs = np.zeros_like(hs)  # (T, B, H)
+        dhs[-1] = 1.0  # d(sum of h_T)
+        dxs = (lstm_backward(dhs, cache) if is_lstm else rnn_backward(dhs, cache))[1]  # (T, B, D)
+        return np.linalg.norm(dxs, axis=2).mean(axis=1)[::-1].copy()  # (T,) by distance
+    out = np.empty(T)
+    out[0] = np.sqrt(H)
+    ones = np.ones((B, H))  # (B, H)
+    for k in range(1, T):
+        t = T - k  # 1-based step of the state we differentiate with respect to
+        rest = xs[t:]  # steps t+1 .. T, (k, B, D)
+        if is_lstm:
+            state = (cache.h[t - 1], cache.c[t - 1])  # (h_t, C_t)
+            hs_k, _, c_k = lstm_forward(rest, state, params)
+            d_state = lstm_backward(np.zeros_like(hs_k), c_k, dstate=(np.zeros((B, H)), ones))[2][1]  # (B, H)
+        else:
+            hs_k, _, c_k = rnn_forward(rest, cache.h[t - 1], params)
+            d_state = rnn_backward(np.zeros_like(hs_k), c_k, dh_n=ones)[2]  # (B, H)
+        out[k] = float(np.linalg.norm(d_state, axis=1).mean())  # mean norm over the batch
     return out

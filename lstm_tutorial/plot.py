@@ -592,7 +592,7 @@ def plot_gradient_by_distance(
     ----------
     curves : mapping of label -> sequence of shape (T,)
         Entry k is the norm after crossing k steps, e.g. from
-        ``lstm_tutorial.train.gradient_by_distance``.
+        ``lstm_tutorial.numpy.gradient_by_distance``.
     ax : Axes, optional
     ylabel : str
     log : bool, default True

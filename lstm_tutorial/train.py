@@ -14,10 +14,11 @@ What is here
   is a softmax cross-entropy over K classes;
 * ``Adam`` (the same update as ``torch.optim.Adam``), ``clip_grad_norm`` and
   ``train``, a loop over seeded minibatches with a tqdm progress bar that
-  returns a history of the loss;
-* ``gradient_by_distance``: how much the last state still feels an input
-  (or an earlier state) k steps back, the measurement behind "vanishing
-  gradients".
+  returns a history of the loss.
+
+The measurement behind "vanishing gradients", ``gradient_by_distance``, lives
+with ``input_influence`` in ``lstm_tutorial.numpy``: both probe how far back a
+gradient reaches.
 
 Parameters and gradients are *trees* of float arrays: an ``LSTMParams`` or
 ``RNNParams``, a dict of arrays, or a dict/tuple nesting them (the classifier is
@@ -55,7 +56,6 @@ __all__ = [
     "accuracy",
     "bce_with_logits",
     "clip_grad_norm",
-    "gradient_by_distance",
     "init_classifier",
     "last_step_loss",
     "output_neuron_backward",
@@ -733,76 +733,3 @@ def _blas_threads(n: int | None) -> contextlib.AbstractContextManager[Any]:
     except ImportError:  # optional: only speed depends on it
         return contextlib.nullcontext()
     return threadpool_limits(limits=n, user_api="blas")
-
-
-# --------------------------------------------------------------------------
-# Measuring vanishing gradients
-# --------------------------------------------------------------------------
-
-
-def gradient_by_distance(cell: LSTMParams | RNNParams, xs: Any, wrt: str = "input") -> Array:
-    """How strongly the last step still depends on what happened k steps earlier.
-
-    Entry ``k`` is the norm of a gradient that crosses ``k`` steps backwards,
-    averaged over the sequences of the batch:
-
-    * ``wrt="input"``: ``|d(sum of h_T) / d x_{T-k}|``, for every ``k`` from one
-      backward pass (the loss of a last-step prediction reads ``h_T`` only,
-      so this is the path its gradient takes to each input);
-    * ``wrt="state"``: the recurrent path itself: ``|d(sum of C_T) / d C_{T-k}|``
-      for an LSTM (the long-term memory), ``|d(sum of h_T) / d h_{T-k}|`` for an
-      RNN. Entry 0 is ``sqrt(H)`` (a state's derivative with respect to itself
-      is the identity). Costs T forward and backward passes.
-
-    Parameters
-    ----------
-    cell : LSTMParams or RNNParams
-        Chooses the model.
-    xs : ndarray, shape (T, B, D) or (T, D)
-    wrt : {"input", "state"}
-
-    Returns
-    -------
-    ndarray, shape (T,)
-        Indexed by the distance ``k = T - t`` (0 is the last step).
-
-    Taught in chapters 8 and 9 (the memory path against the recurrent weight).
-    """
-    is_lstm = isinstance(cell, LSTMParams)
-    if is_lstm:
-        _, D = V.lstm_param_sizes(cell, LSTMParams, "cell")
-    elif isinstance(cell, RNNParams):
-        _, D = V.rnn_param_sizes(cell, RNNParams, "cell")
-    else:
-        raise TypeError(f"cell: expected LSTMParams or RNNParams, got {type(cell).__name__}")
-    for name, a in zip(cell._fields, cell):
-        V.as_float_array(f"cell.{name}", a)
-    xs = V.as_float_array("xs", xs)
-    if V.sequence_dims("xs", xs.shape, D)[1] is None:  # unbatched (T, D): one sequence
-        xs = xs[:, None, :]  # (T, 1, D)
-    wrt = V.check_choice("wrt", wrt, ("input", "state"))
-    if is_lstm:
-        hs, _, cache = lt.lstm_forward(xs, None, cell)
-    else:
-        hs, _, cache = lt.rnn_forward(xs, None, cell)
-    T, B, H = hs.shape
-    if wrt == "input":
-        dhs = np.zeros_like(hs)  # (T, B, H)
-        dhs[-1] = 1.0  # d(sum of h_T)
-        dxs = (lt.lstm_backward(dhs, cache) if is_lstm else lt.rnn_backward(dhs, cache))[1]  # (T, B, D)
-        return np.linalg.norm(dxs, axis=2).mean(axis=1)[::-1].copy()  # (T,) by distance
-    out = np.empty(T)
-    out[0] = math.sqrt(H)
-    ones = np.ones((B, H))  # (B, H)
-    for k in range(1, T):
-        t = T - k  # 1-based step of the state we differentiate with respect to
-        rest = xs[t:]  # steps t+1 .. T, (k, B, D)
-        if is_lstm:
-            state = (cache.h[t - 1], cache.c[t - 1])  # (h_t, C_t)
-            hs_k, _, c_k = lt.lstm_forward(rest, state, cell)
-            d_state = lt.lstm_backward(np.zeros_like(hs_k), c_k, dstate=(np.zeros((B, H)), ones))[2][1]
-        else:
-            hs_k, _, c_k = lt.rnn_forward(rest, cache.h[t - 1], cell)
-            d_state = lt.rnn_backward(np.zeros_like(hs_k), c_k, dh_n=ones)[2]
-        out[k] = float(np.linalg.norm(d_state, axis=1).mean())  # (B, H) -> mean norm
-    return out

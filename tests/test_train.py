@@ -382,64 +382,6 @@ def test_train_with_zero_sequences_says_so():
         tr.train(tr.last_step_loss, tr.init_classifier("rnn", 2, 2), xs[:, :N], ys[:N], steps=2, progress=False)
 
 
-# --------------------------------------------------------------------------
-# Measuring gradients over distance
-# --------------------------------------------------------------------------
-
-
-def test_gradient_by_distance_rnn_state_is_the_product_of_factors():
-    rng = np.random.default_rng(8)
-    cell = lt.RNNParams(np.array([[0.9]]), np.array([[0.7]]), np.array([0.1]))
-    xs = rng.standard_normal((12, 1))  # unbatched, one neuron
-    g = tr.gradient_by_distance(cell, xs, wrt="state")
-    hs, _ = lt.rnn(xs, None, cell)
-    factors = 0.9 * (1 - hs[:, 0] ** 2)  # dh_t/dh_{t-1}, t = 1..T
-    expected = [1.0] + [abs(np.prod(factors[len(xs) - k :])) for k in range(1, len(xs))]
-    np.testing.assert_allclose(g, expected, rtol=1e-12)
-
-
-@pytest.mark.parametrize("kind", ["lstm", "rnn"])
-def test_gradient_by_distance_matches_finite_differences(kind):
-    rng = np.random.default_rng(9)
-    T, B, D, H = 5, 2, 2, 3
-    cell = lstm_params(rng, D, H, 0.8) if kind == "lstm" else rnn_params(rng, D, H, 0.8)
-    xs = rng.standard_normal((T, B, D))
-    run = lt.lstm if kind == "lstm" else lt.rnn
-
-    def last(xs_, state):
-        out = run(xs_, state, cell)[1]
-        return out[1] if kind == "lstm" else out  # C_T for the LSTM, h_T for the RNN
-
-    g_in = tr.gradient_by_distance(cell, xs, wrt="input")
-    g_state = tr.gradient_by_distance(cell, xs, wrt="state")
-    assert g_state[0] == pytest.approx(np.sqrt(H))  # d state / d state = identity
-    for k in (1, 3):
-        t = T - k  # differentiate with respect to step t (1-based)
-        # input: d(sum h_T)/dx_t, sample by sample
-        norms = []
-        for b in range(B):
-            x = xs[t - 1, b]
-            num = lt.numerical_gradient(lambda b=b: float(np.sum(run(xs, None, cell)[0][-1, b])), x)
-            norms.append(np.linalg.norm(num))
-        assert g_in[k] == pytest.approx(np.mean(norms), rel=1e-6)
-        # state: d(sum of last state)/d(state after step t)
-        if kind == "lstm":
-            _, (h_t, c_t) = lt.lstm(xs[:t], None, cell)
-            h_t, c_t = h_t.copy(), c_t.copy()
-            num = lt.numerical_gradient(lambda t=t, h_t=h_t, c_t=c_t: float(np.sum(last(xs[t:], (h_t, c_t)))), c_t)
-        else:
-            h_t = lt.rnn(xs[:t], None, cell)[1].copy()
-            num = lt.numerical_gradient(lambda t=t, h_t=h_t: float(np.sum(last(xs[t:], h_t))), h_t)
-        assert g_state[k] == pytest.approx(np.linalg.norm(num, axis=1).mean(), rel=1e-6)
-
-
-def test_gradient_by_distance_bad_arguments():
-    with pytest.raises(ValueError, match=r"wrt: expected one of 'input', 'state', got 'weights'"):
-        tr.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 1)), wrt="weights")
-    with pytest.raises(TypeError, match=r"cell: expected LSTMParams or RNNParams, got dict"):
-        tr.gradient_by_distance({}, np.zeros((3, 1)))
-
-
 def test_train_limits_blas_threads_only_inside_the_loop_and_gives_the_same_numbers():
     threadpoolctl = pytest.importorskip("threadpoolctl")
     xs, ys = first_step_task(64, 4, seed=0)

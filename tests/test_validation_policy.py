@@ -167,18 +167,32 @@ TRAIN_CASES = [
     ("train-xs-1d", lambda: _train(xs=np.zeros(3)), ValueError, r"xs: expected shape \(T, N, \.\.\.\)"),
     ("train-ys-n", lambda: _train(ys=_YS[:3]), ValueError, r"ys: expected 8 targets along axis 0"),
     ("train-xs-masked", lambda: _train(xs=np.ma.array(_XS)), TypeError, r"xs: masked arrays"),
-    # the memory probe
-    ("gbd-cell-dict", lambda: tr.gradient_by_distance({}, np.zeros((3, 1))), TypeError, r"cell: expected LSTMParams"),
-    ("gbd-wrt", lambda: tr.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 1)), wrt="w"),
-     ValueError, r"wrt: expected one of"),
-    ("gbd-xs-D", lambda: tr.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 2))),
+]
+
+
+# --------------------------------------------------------------------------
+# lstm_tutorial.numpy: the memory probes
+# --------------------------------------------------------------------------
+
+NUMPY_MEMORY_CASES = [
+    ("gbd-params-dict", lambda: lt.gradient_by_distance({}, np.zeros((3, 1))), TypeError,
+     r"params: expected LSTMParams or RNNParams, got dict"),
+    ("gbd-params-nan", lambda: lt.gradient_by_distance(lt.init_rnn_params(1, 1)._replace(b_h=np.array([np.nan])),
+                                                       np.zeros((3, 1))), ValueError, r"params\.b_h: contains NaN"),
+    ("gbd-wrt", lambda: lt.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 1)), wrt="w"),
+     ValueError, r"wrt: expected one of 'input', 'state', got 'w'"),
+    ("gbd-wrt-int", lambda: lt.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 1)), wrt=0),
+     TypeError, r"wrt: expected a str"),
+    ("gbd-xs-D", lambda: lt.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 2))),
      ValueError, r"xs: expected shape \(T, batch, 1\) or \(T, 1\).*got \(3, 2\)"),
+    ("gbd-xs-int", lambda: lt.gradient_by_distance(lt.init_rnn_params(1, 1), np.zeros((3, 1), int)),
+     TypeError, r"xs: expected a floating-point array"),
 ]
 
 
 @pytest.mark.parametrize(
     "call, err, match",
-    [pytest.param(c, e, m, id=i) for i, c, e, m in DATA_CASES + TRAIN_CASES],
+    [pytest.param(c, e, m, id=i) for i, c, e, m in DATA_CASES + TRAIN_CASES + NUMPY_MEMORY_CASES],
 )
 def test_bad_argument_gets_the_policys_exception_naming_it(call, err, match):
     with pytest.raises(err, match="^" + match) as info:
@@ -187,5 +201,5 @@ def test_bad_argument_gets_the_policys_exception_naming_it(call, err, match):
 
 
 def test_cases_have_unique_ids():
-    ids = [c[0] for c in DATA_CASES + TRAIN_CASES]
+    ids = [c[0] for c in DATA_CASES + TRAIN_CASES + NUMPY_MEMORY_CASES]
     assert len(ids) == len(set(ids))
