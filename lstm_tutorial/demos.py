@@ -381,10 +381,9 @@ def output_demo(o: float, f: float, i: float, c_tilde: float, c_prev: float) -> 
 
     Raises
     ------
-    ValueError
-        A value that is NaN, infinite, out of its range or not a single number.
-    TypeError
-        A value that is not a number.
+    TypeError, ValueError
+        As ``input_demo``: a value that is not a number, or NaN, infinite, out
+        of its range or not a single number.
 
     Taught in chapter 5.
     """
