@@ -26,7 +26,12 @@ import pytest
 from conftest import SCREENSHOTS, TEST_SITE, PageLog
 
 from lstm_tutorial import numpy as lt
-from lstm_tutorial.diagram import cell_values_from_gates
+from lstm_tutorial.demos import output_demo
+
+
+def cell_values_from_gates(c_prev: float, f: float, i: float, c_tilde: float, o: float) -> dict:
+    """The package's numbers for gates set by hand: ``demos.output_demo`` without ``tanh_c``."""
+    return {k: v for k, v in output_demo(o, f, i, c_tilde, c_prev).items() if k != "tanh_c"}
 
 # Pages of the site: every HTML file except Sphinx's own folders (_static, _sources, ...).
 PAGES = sorted(
