@@ -550,7 +550,7 @@ def cell_explorer(
 
     and updates the printed ``C_t`` and ``h_t`` and the numbers in the
     diagram (``draw_lstm_cell(highlight=part)``, embedded as inline SVG).
-    The initial numbers are ``cell_values_from_gates(c_prev, f, i, c_tilde, o)``.
+    The initial numbers are ``demos.output_demo(o, f, i, c_tilde, c_prev)``.
 
     Parameters
     ----------
