@@ -20,6 +20,7 @@ import pytest  # noqa: E402
 from lstm_tutorial import diagram, explorer, plot  # noqa: E402
 from lstm_tutorial import numpy as lt  # noqa: E402
 from lstm_tutorial.demos import (  # noqa: E402
+    cell_values,
     forget_from_weights_demo,
     gate_demo,
     memory_comparison_demo,
@@ -101,6 +102,8 @@ def test_the_unrolled_diagram_takes_an_int_number_of_steps() -> None:
         lambda: gate_demo(-1e300, -1e300),
         lambda: forget_from_weights_demo(1e300, 1e300, 1e300, 1.0, 1.0, 1e300),
         lambda: forget_from_weights_demo(1e300, -1e300, -1e300, 1.0, 0.5, -1e300),
+        lambda: forget_from_weights_demo(1e300, 1e300, 1e300, 1e300, 1e300, 1e300),  # z overflows to inf
+        lambda: cell_values(1e300, 1e300, -1e300, lt.init_lstm_params(1, 1), W_y=np.array([[1e300]]), b_y=np.array([1e300])),
         lambda: output_demo(1.0, 1.0, 1.0, 1.0, 1.7e308),
     ],
 )
@@ -111,9 +114,10 @@ def test_huge_finite_inputs_saturate_without_warnings(call) -> None:
     assert out  # a full result came back
 
 
-def test_forget_gate_from_huge_weights_saturates_to_one() -> None:
+@pytest.mark.parametrize("h_prev", [1.0, 1e300])
+def test_forget_gate_from_huge_weights_saturates_to_one(h_prev) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        d = forget_from_weights_demo(1e300, 1e300, 0.0, 1.0, 1.0, 0.5)
+        d = forget_from_weights_demo(1e300, 1e300, 0.0, h_prev, 1.0, 0.5)
     assert d["f"] == 1.0
     assert d["kept"] == 0.5
