@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 class LSTMParams(NamedTuple):
     """Weights and biases of one LSTM cell, in the article's notation.
 
+    Taught in chapter 2 (the cell) and chapters 3-5 (one part each).
+
     Every gate is a sigmoid (or, for the candidate, tanh) neuron acting on the
     concatenation ``[h_{t-1}, x_t]``: hidden part first, then input part.
 
@@ -24,8 +26,6 @@ class LSTMParams(NamedTuple):
         multiply ``x_t``.
     b_f, b_i, b_c, b_o : array, shape (hidden_size,)
         The matching biases.
-
-    Taught in chapter 2 (the cell) and chapters 3-5 (one part each).
     """
 
     W_f: Any
@@ -51,6 +51,8 @@ class LSTMParams(NamedTuple):
 class RNNParams(NamedTuple):
     """Weights and biases of a plain (Elman) RNN cell with tanh activation.
 
+    Taught in chapter 1.
+
     ``h_t = tanh(W_h h_{t-1} + W_x x_t + b_h)``
 
     Attributes
@@ -61,8 +63,6 @@ class RNNParams(NamedTuple):
         Input weights.
     b_h : array, shape (hidden_size,)
         Bias.
-
-    Taught in chapter 1.
     """
 
     W_h: Any
