@@ -570,7 +570,7 @@ def _clip(arrays: list[Array], max_norm: float) -> tuple[list[Array], float]:
     """``clip_grad_norm`` on checked arrays: new arrays and the norm before clipping."""
     scale, unit = _scaled_norm(arrays)
     norm = scale * unit  # may be inf beyond the largest float; the clipped arrays are still exact
-    if norm > max_norm:
+    if norm > max_norm:  # every g times c / ||g||, written as (g / scale) * (c / unit)
         factor = max_norm / unit
         return [(g / scale) * factor for g in arrays], norm
     return [g.copy() for g in arrays], norm
