@@ -433,7 +433,7 @@ def memory_lstm_params(
 
     Taught in chapter 6.
     """
-    v = _numbers(forget_bias=forget_bias, input_bias=input_bias, output_bias=output_bias, w_c=w_c)
+    v = _numbers(forget_bias=forget_bias, input_bias=input_bias, output_bias=output_bias, w_c=w_c)  # checked floats
     b_f = np.array([v["forget_bias"]])  # (1,)
     b_i = np.array([v["input_bias"]])  # (1,)
     b_o = np.array([v["output_bias"]])  # (1,)
