@@ -21,9 +21,10 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 # unread (ipython/ipykernel#1554, fix #1529), is fixed in the ipykernel 7.4.0 that requirements.txt pins.
 # Tried here with 7.4.0 (2026-12-01, 2 cores, load 4-11): six `-n 2 --dist loadfile` runs of chapters
 # 1-4 (12-45 s each, slowest cell 2.4 s), 3,600 tiny cells and 450 cells with a widget, a tqdm bar and
-# torch, in 3-4 kernels at once: no reply later than 2 s, so no stall reproduced. Not ruled out: a
-# kernel start race between the two xdist workers (ports are picked by binding port 0, closing it, and
-# letting the kernel bind it again), and CPU starvation on a shared machine.
+# torch, in 3-4 kernels at once, and 18 kernels started six at a time: every kernel up within 4.3 s, no
+# reply later than 2 s, so no stall reproduced. Not ruled out: a rarer kernel start race between the two
+# xdist workers (ports are picked by binding port 0, closing it, and letting the kernel bind it again),
+# and CPU starvation on a shared machine.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg
 
 .PHONY: book test lint unit notebooks pairing strict-build browser chromium node vendor test-site \
