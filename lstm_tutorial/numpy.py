@@ -740,7 +740,9 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     Each step is ``lstm_cell``'s six equations (the tests check they agree),
     with the four parts' weights stacked into one ``(4H, H + D)`` matrix in the
     order f, i, C~, o. The input part ``W_x x_t + b`` of every step comes from
-    one product before the loop; inside it, one product adds ``W_h h_{t-1}``.
+    one product before the loop; inside it, one product adds ``W_h h_{t-1}``,
+    and one sigmoid call covers the three gates (at the book's small sizes a
+    NumPy call costs more than its arithmetic, so one call is cheaper than three).
 
     Taught in chapter 6; the cache is used in chapter 8.
     """
@@ -753,11 +755,12 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     f, i, c_tilde, o, c, tanh_c, h = (np.empty((T, B, H), xs.dtype) for _ in range(7))  # every step's values
     h_prev, c_prev = h0, c0  # (B, H)
     for t in range(T):
-        z = x_part[t] + h_prev @ W_h.T  # (B, 4H): W [h_{t-1}, x_t] + b for f, i, C~, o
-        f[t] = _sigmoid(z[:, :H])  # forget part  (B, H)
-        i[t] = _sigmoid(z[:, H : 2 * H])  # input part  (B, H)
+        z = x_part[t] + h_prev @ W_h.T  # (B, 4H): W [h_{t-1}, x_t] + b for f, i, C~, o side by side
+        sigmoid_z = _sigmoid(z)  # (B, 4H): one sigmoid call for the three gates' blocks (C~'s goes unused)
+        f[t] = sigmoid_z[:, :H]  # forget part  (B, H)
+        i[t] = sigmoid_z[:, H : 2 * H]  # input part  (B, H)
         c_tilde[t] = np.tanh(z[:, 2 * H : 3 * H])  # candidate memory  (B, H)
-        o[t] = _sigmoid(z[:, 3 * H :])  # output part  (B, H)
+        o[t] = sigmoid_z[:, 3 * H :]  # output part  (B, H)
         c[t] = f[t] * c_prev + i[t] * c_tilde[t]  # new long-term memory C_t  (B, H)
         tanh_c[t] = np.tanh(c[t])  # (B, H)
         h[t] = o[t] * tanh_c[t]  # new hidden state h_t  (B, H)
@@ -876,7 +879,8 @@ def lstm_backward(
     dW = dz.reshape(T * B, 4 * H).T @ hx.reshape(T * B, H + D)  # (4H, H + D)
     db = dz.sum(axis=(0, 1))  # (4H,)
     dxs = (dz.reshape(T * B, 4 * H) @ W_x).reshape(T, B, D)  # (T, B, D)
-    grads = LSTMParams(*np.split(dW, 4), *np.split(db, 4))  # dW_f, dW_i, dW_c, dW_o, db_f, db_i, db_c, db_o
+    dW_f, dW_i, dW_c, dW_o = (dW[k * H : (k + 1) * H] for k in range(4))  # (H, H + D) each
+    grads = LSTMParams(dW_f, dW_i, dW_c, dW_o, *(db[k * H : (k + 1) * H] for k in range(4)))  # db_f ... db_o: (H,)
     return grads, _unbatched(dxs, b), (_unbatched(dh_next, b), _unbatched(dc_next, b))
 
 
