@@ -3,9 +3,15 @@
 Times, in one run and on the CPU, one forward + backward pass of
 
 * ``numpy``: ``lstm_tutorial.numpy.lstm_forward`` + ``lstm_backward`` (the
-  explicit backpropagation through time of chapter 8);
+  explicit backpropagation through time of chapter 8, written as the equations);
+* ``numpy-old`` (``--no-old`` leaves it out): the speed-tuned kernel those two
+  functions were before they were rewritten to read as the book's equations
+  (``benchmarks/old_lstm_kernel.py``, frozen): the baseline of the budget below;
 * ``torch``: ``lstm_tutorial.torch.lstm`` + ``.backward()`` (a Python loop over
   time steps, differentiated by autograd);
+* ``per-gate``: the loop most from-scratch tutorials teach: torch tensors,
+  four separate ``[h_{t-1}, x_t] @ W_g^T + b_g`` products per step (one per
+  gate, no stacking), ``torch.stack`` of the outputs, autograd's backward;
 * ``nn.LSTM``: ``torch.nn.LSTM`` + ``.backward()``, holding the same
   parameters (``to_torch_lstm``). In float32 on a CPU with oneDNN, PyTorch
   hands the whole sequence to oneDNN's fused LSTM kernel; in float64 it runs
@@ -25,7 +31,7 @@ Times, in one run and on the CPU, one forward + backward pass of
   NumPy's BLAS sets; ``numpy-gemms-1core``: the same on one BLAS thread;
 
 at three sizes (``--sizes``) and in float32 and float64 (``--dtypes``). All
-three compute the same thing: the gradients of ``sum(hs * dhs)`` for a fixed
+compute the same thing: the gradients of ``sum(hs * dhs)`` for a fixed
 random ``dhs``, with respect to the parameters and to the inputs (``dxs``),
 from a zero initial state; the script checks that they agree before timing
 them. ``--forward`` adds the forward pass alone (``torch.no_grad()`` for the
@@ -35,6 +41,13 @@ torch ones).
     python benchmarks/bench_lstm.py --quick            # a smoke run, about 15 s
     python benchmarks/bench_lstm.py --sizes medium --dtypes float32 --repeat 30 --forward
     python benchmarks/bench_lstm.py --markdown --json results.json
+
+The budget of the readable core (issue 12)
+------------------------------------------
+At every size and dtype, forward + backward: ``numpy`` at most 1.25x
+``numpy-old``, and faster than ``per-gate`` (both as paired median ratios,
+the two timed in the same rounds). The script prints "met" or "MISSED" for
+each.
 
 How it times
 ------------
@@ -101,13 +114,19 @@ from lstm_tutorial import numpy as lnp
 from lstm_tutorial import torch as lto
 from lstm_tutorial._machine import cpu_model
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import old_lstm_kernel  # noqa: E402  (the frozen baseline, next to this script)
+
 # name: (T, B, D, H)
 SIZES = {
     "small": (50, 1, 1, 8),  # the book's scale: one input, a few hidden units, one sequence
     "medium": (100, 64, 128, 256),
     "large": (50, 128, 256, 512),
 }
-IMPLS = ("numpy", "torch", "nn.LSTM", "nn-native", "numpy-1core", "numpy-gemms", "numpy-gemms-1core")
+IMPLS = (
+    "numpy", "numpy-old", "torch", "per-gate", "nn.LSTM", "nn-native", "numpy-1core", "numpy-gemms",
+    "numpy-gemms-1core",
+)
 BOUND_IMPLS = ("numpy-1core", "numpy-gemms", "numpy-gemms-1core")  # what NumPy's own kernels allow, not implementations
 DTYPES = {"float32": (np.float32, torch.float32), "float64": (np.float64, torch.float64)}
 # The goals set for this code (float32, paired median ratio to nn.LSTM, forward + backward).
@@ -115,6 +134,8 @@ TARGETS = {
     ("numpy", "small"): 2.0, ("numpy", "medium"): 1.0, ("numpy", "large"): 1.0,
     ("torch", "medium"): 2.0, ("torch", "large"): 2.0,
 }
+# The budget of the readable core: (implementation, baseline) -> the largest allowed paired median ratio.
+BUDGET = {("numpy", "numpy-old"): 1.25, ("numpy", "per-gate"): 1.0}
 
 
 def lstm_flops(T: int, B: int, D: int, H: int, backward: bool = True) -> int:
@@ -158,6 +179,29 @@ def numpy_gemms(xs: Any, dhs: Any, params: lnp.LSTMParams) -> Callable[[], None]
     return run
 
 
+def per_gate_lstm(xs: torch.Tensor, p: lnp.LSTMParams) -> torch.Tensor:
+    """The LSTM loop of most from-scratch tutorials: one product per gate per step, autograd does the rest.
+
+    ``p`` holds torch tensors (``requires_grad``); returns ``hs`` ``(T, B, H)``
+    from a zero initial state. The same equations as the package, without
+    stacking the four gates into one matrix.
+    """
+    T, B, _ = xs.shape
+    H = p.W_f.shape[0]
+    h = c = xs.new_zeros(B, H)  # (B, H)
+    outputs = []
+    for t in range(T):
+        hx = torch.cat([h, xs[t]], dim=1)  # (B, H + D)
+        f = torch.sigmoid(hx @ p.W_f.T + p.b_f)  # (B, H)
+        i = torch.sigmoid(hx @ p.W_i.T + p.b_i)  # (B, H)
+        c_tilde = torch.tanh(hx @ p.W_c.T + p.b_c)  # (B, H)
+        o = torch.sigmoid(hx @ p.W_o.T + p.b_o)  # (B, H)
+        c = f * c + i * c_tilde  # (B, H)
+        h = o * torch.tanh(c)  # (B, H)
+        outputs.append(h)
+    return torch.stack(outputs)  # (T, B, H)
+
+
 def one_blas_thread(fn: Callable[[], Any]) -> Callable[[], Any] | None:
     """``fn`` with NumPy's BLAS held to one thread while it runs; None without threadpoolctl."""
     try:
@@ -175,7 +219,7 @@ def one_blas_thread(fn: Callable[[], Any]) -> Callable[[], Any] | None:
 
 def make_cases(
     T: int, B: int, D: int, H: int, np_dtype: Any, t_dtype: torch.dtype, with_native: bool = True,
-    with_bound: bool = True,
+    with_bound: bool = True, with_old: bool = True,
 ) -> tuple[dict[str, Callable[[], Any]], dict[str, Callable[[], Any]]]:
     """Closures per implementation: ``(forward + backward, forward only)``.
 
@@ -195,6 +239,14 @@ def make_cases(
     def numpy_f() -> None:
         lnp.lstm_forward(xs, None, p_np)
 
+    def old_fb() -> tuple[Any, Any]:
+        hs, _, cache = old_lstm_kernel.lstm_forward(xs, None, p_np)
+        grads, dxs, _ = old_lstm_kernel.lstm_backward(dhs, cache)
+        return grads.W_f, dxs
+
+    def old_f() -> None:
+        old_lstm_kernel.lstm_forward(xs, None, p_np)
+
     xs_t = torch.from_numpy(xs).requires_grad_()  # (T, B, D)
     dhs_t = torch.from_numpy(dhs)  # (T, B, H)
     p_t = lto.LSTMParams(*(torch.from_numpy(a.copy()).requires_grad_() for a in p_np))
@@ -209,6 +261,16 @@ def make_cases(
     def torch_f() -> None:
         with torch.no_grad():
             lto.lstm(xs_t, None, p_t)
+
+    def per_gate_fb() -> tuple[Any, Any]:
+        for p in (*p_t, xs_t):
+            p.grad = None
+        per_gate_lstm(xs_t, p_t).backward(dhs_t)
+        return p_t.W_f.grad, xs_t.grad
+
+    def per_gate_f() -> None:
+        with torch.no_grad():
+            per_gate_lstm(xs_t, p_t)
 
     module = lto.to_torch_lstm(p_np)  # same numbers in torch's layout, dtype of p_np
     assert module.weight_ih_l0.dtype == t_dtype
@@ -226,8 +288,10 @@ def make_cases(
         with torch.no_grad():
             module(xs_t)
 
-    fwd_bwd = {"numpy": numpy_fb, "torch": torch_fb, "nn.LSTM": nn_fb}
-    fwd = {"numpy": numpy_f, "torch": torch_f, "nn.LSTM": nn_f}
+    fwd_bwd = {"numpy": numpy_fb, "torch": torch_fb, "per-gate": per_gate_fb, "nn.LSTM": nn_fb}
+    fwd = {"numpy": numpy_f, "torch": torch_f, "per-gate": per_gate_f, "nn.LSTM": nn_f}
+    if with_old:
+        fwd_bwd["numpy-old"], fwd["numpy-old"] = old_fb, old_f
     if with_native and t_dtype == torch.float32 and torch.backends.mkldnn.is_available():
         # nn.LSTM with oneDNN switched off: PyTorch's generic C++ loop (one
         # matrix product and a few elementwise kernels per step), the path
@@ -438,7 +502,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, f
         T, B, D, H = SIZES[size]
         for dt in args.dtypes:
             fwd_bwd, fwd = make_cases(
-                T, B, D, H, *DTYPES[dt], with_native=not args.no_native, with_bound=not args.no_bound
+                T, B, D, H, *DTYPES[dt], with_native=not args.no_native, with_bound=not args.no_bound,
+                with_old=not args.no_old,
             )
             common = dict(size=size, T=T, B=B, D=D, H=H, dtype=dt, max_rel_diff=max_rel_diff(fwd_bwd))
             times = interleaved(fwd_bwd, args.warmup, args.repeat, args.min_time, args.gap)
@@ -475,6 +540,8 @@ def header(info: dict[str, Any], peak: dict[str, dict[str, float]], args: argpar
 
 NAMES = {
     "numpy": "NumPy (explicit BPTT)",
+    "numpy-old": "NumPy, the previous speed-tuned kernel",
+    "per-gate": "per-gate autograd loop (torch)",
     "torch": "torch backend (autograd)",
     "nn.LSTM": "`torch.nn.LSTM`",
     "nn-native": "`torch.nn.LSTM`, oneDNN off",
@@ -497,7 +564,7 @@ def text_table(rows: list[Row]) -> list[str]:
 
 
 SHORT = {
-    "numpy": "NumPy", "torch": "torch backend", "nn.LSTM": "`nn.LSTM`", "nn-native": "`nn.LSTM` no oneDNN",
+    "numpy": "NumPy", "numpy-old": "NumPy, old kernel", "per-gate": "per-gate autograd", "torch": "torch backend", "nn.LSTM": "`nn.LSTM`", "nn-native": "`nn.LSTM` no oneDNN",
     "numpy-1core": "NumPy, 1 core", "numpy-gemms": "NumPy's products alone",
     "numpy-gemms-1core": "NumPy's products alone, 1 core",
 }
@@ -613,6 +680,44 @@ def bound_markdown(rows: list[Row], cores: int) -> list[str]:
     return out
 
 
+def paired_ratio(rows: list[Row], impl: str, base: str, size: str, dtype: str, pass_: str = "fwd+bwd") -> float | None:
+    """Median over rounds of ``impl``'s time / ``base``'s time in the same round; None if either is missing."""
+    by = {r.impl: r for r in rows if (r.size, r.dtype, r.pass_) == (size, dtype, pass_)}
+    if impl not in by or base not in by:
+        return None
+    return statistics.median(a / b for a, b in zip(by[impl].times_ms, by[base].times_ms))
+
+
+def budget(rows: list[Row]) -> list[str]:
+    """One verdict per (size, dtype) and budget line of ``BUDGET``, forward + backward."""
+    out = []
+    for size, dt in dict.fromkeys((r.size, r.dtype) for r in rows if r.pass_ == "fwd+bwd"):
+        for (impl, base), limit in BUDGET.items():
+            ratio = paired_ratio(rows, impl, base, size, dt)
+            if ratio is not None:
+                ok = ratio <= limit if limit != 1.0 else ratio < limit
+                sign = "<=" if limit != 1.0 else "<"
+                out.append(f"{impl} / {base:<9} {size:<7} {dt}: {ratio:.2f}x (budget {sign} {limit:.2f}x): "
+                           + ("met" if ok else "MISSED"))
+    return out
+
+
+def budget_markdown(rows: list[Row]) -> list[str]:
+    """The budget as a table: per size and dtype, NumPy's paired ratio to the old kernel and to the per-gate loop."""
+    out = [
+        "| size | dtype | NumPy / old kernel (budget <= 1.25x) | NumPy / per-gate autograd (budget < 1x) |",
+        "|---|---|---:|---:|",
+    ]
+    for size, dt in dict.fromkeys((r.size, r.dtype) for r in rows if r.pass_ == "fwd+bwd"):
+        cells = []
+        for (impl, base), limit in BUDGET.items():
+            ratio = paired_ratio(rows, impl, base, size, dt)
+            ok = ratio is not None and (ratio <= limit if limit != 1.0 else ratio < limit)
+            cells.append("-" if ratio is None else f"{ratio:.2f}x " + ("(met)" if ok else "(**missed**)"))
+        out.append(f"| {size} | {dt} | " + " | ".join(cells) + " |")
+    return out
+
+
 def targets(rows: list[Row], cores: int = 1) -> list[str]:
     out = []
     limits = bounds(rows, cores)
@@ -644,6 +749,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="threads for torch and NumPy's BLAS (default: each library's choice)")
     ap.add_argument("--forward", action="store_true", help="also time the forward pass alone")
     ap.add_argument("--no-native", action="store_true", help="leave out nn.LSTM with oneDNN switched off")
+    ap.add_argument("--no-old", action="store_true", help="leave out the previous NumPy kernel (and the budget)")
     ap.add_argument("--no-bound", action="store_true",
                     help="leave out the NumPy pass on one core and its matrix products alone")
     ap.add_argument("--quick", action="store_true",
@@ -683,11 +789,16 @@ def main(argv: list[str] | None = None) -> int:
     limit = bound_lines(rows, info["cores"])
     if limit:
         lines += ["", *limit]
+    verdicts = budget(rows)
+    if verdicts:
+        lines += ["", "Budget of the readable core (forward + backward, median of paired ratios):", *verdicts]
     goals = targets(rows, info["cores"])
     if goals:
         lines += ["", "Targets (float32, forward + backward, median of paired ratios):", *goals]
     if args.markdown:
         lines += ["", *markdown_table(rows), "", *summary_table(rows)]
+        if verdicts:
+            lines += ["", *budget_markdown(rows)]
         if limit:
             lines += ["", *bound_markdown(rows, info["cores"])]
     print("\n".join(lines))

@@ -34,9 +34,11 @@ def bench():
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_every_case_computes_the_same_gradients(bench, dtype):
-    """numpy, numpy on one BLAS thread, the torch backend and nn.LSTM agree; the products-only case runs."""
+    """numpy, the old kernel, numpy on one BLAS thread, the torch backend, the per-gate loop and nn.LSTM agree."""
     fwd_bwd, fwd = bench.make_cases(5, 3, 2, 4, *bench.DTYPES[dtype])
-    assert {"numpy", "numpy-1core", "numpy-gemms", "numpy-gemms-1core", "torch", "nn.LSTM"} <= set(fwd_bwd)
+    assert {"numpy", "numpy-old", "numpy-1core", "numpy-gemms", "numpy-gemms-1core", "torch", "per-gate",
+            "nn.LSTM"} <= set(fwd_bwd)
+    assert {"numpy", "numpy-old", "torch", "per-gate", "nn.LSTM"} <= set(fwd)
     assert bench.max_rel_diff(fwd_bwd) < (1e-5 if dtype == "float32" else 1e-12)
     one_core, threads = fwd_bwd["numpy-1core"](), fwd_bwd["numpy"]()
     for a, b in zip(one_core, threads):
@@ -84,3 +86,31 @@ def test_met_target_and_no_bound_rows(bench):
     assert bench.bound_lines(rows, cores=2) == []
     (verdict,) = bench.targets(rows, cores=2)
     assert verdict.endswith(": met")
+
+
+def test_per_gate_loop_is_the_lstm(bench):
+    """The tutorial-style loop computes the package's hs (float64, random biases)."""
+    import torch
+
+    from lstm_tutorial import numpy as lnp
+
+    rng = np.random.default_rng(3)
+    p = lnp.LSTMParams(*(rng.standard_normal(a.shape) for a in lnp.init_lstm_params(2, 3)))
+    xs = rng.standard_normal((4, 2, 2))
+    hs = bench.per_gate_lstm(torch.from_numpy(xs), lnp.LSTMParams(*(torch.from_numpy(a) for a in p)))
+    np.testing.assert_allclose(hs.numpy(), lnp.lstm(xs, None, p)[0], rtol=1e-12, atol=1e-14)
+
+
+def test_budget_verdicts_follow_the_paired_ratios(bench):
+    rows = [_row(bench, "numpy", 1.0), _row(bench, "numpy-old", 1.0), _row(bench, "per-gate", 1.0),
+            _row(bench, "nn.LSTM", 1.0)]
+    rows[0].times_ms, rows[1].times_ms, rows[2].times_ms = [1.2, 2.6, 1.3], [1.0, 2.0, 1.0], [1.1, 3.0, 2.0]
+    # numpy / old per round: 1.2, 1.3, 1.3 -> median 1.3 > 1.25; numpy / per-gate: 1.09, 0.87, 0.65 -> 0.87
+    assert bench.paired_ratio(rows, "numpy", "numpy-old", "medium", "float32") == pytest.approx(1.3)
+    old, per_gate = bench.budget(rows)
+    assert "1.30x" in old and old.endswith("MISSED")
+    assert "0.87x" in per_gate and per_gate.endswith(": met")
+    rows[0].times_ms = [1.2, 2.4, 1.25]  # to old: 1.2, 1.2, 1.25 -> 1.2; to per-gate: 1.09, 0.8, 0.63 -> 0.8
+    assert bench.budget(rows)[0].endswith(": met")
+    table = bench.budget_markdown(rows)
+    assert table[2] == "| medium | float32 | 1.20x (met) | 0.80x (met) |"
