@@ -102,29 +102,32 @@ __all__ = [
 # --------------------------------------------------------------------------
 
 
-def _check_params(params: Any, kind: str) -> tuple[int, int]:
+def _check_params(params: Any, kind: str, prefix: str = "params") -> tuple[int, int]:
+    """``(hidden_size, input_size)``; messages call the parameters ``prefix`` (the caller's name for them)."""
     if kind == "lstm":
-        H, D = V.lstm_param_sizes(params, LSTMParams)
+        H, D = V.lstm_param_sizes(params, LSTMParams, prefix)
     else:
-        H, D = V.rnn_param_sizes(params, RNNParams)
-    first = f"params.{params._fields[0]}"
+        H, D = V.rnn_param_sizes(params, RNNParams, prefix)
+    first = f"{prefix}.{params._fields[0]}"
     for name, a in zip(params._fields, params):
-        V.as_float_tensor(f"params.{name}", a)
-        V.check_same_kind(f"params.{name}", a, first, params[0])
+        V.as_float_tensor(f"{prefix}.{name}", a)
+        V.check_same_kind(f"{prefix}.{name}", a, first, params[0])
     return H, D
 
 
-def _input(name: str, a: Any, params: Any) -> Tensor:
+def _input(name: str, a: Any, params: Any, prefix: str = "params") -> Tensor:
     """Validate a data tensor and check it matches the parameters' dtype and device."""
     a = V.as_float_tensor(name, a)
-    V.check_same_kind(name, a, "params", params[0])
+    V.check_same_kind(name, a, prefix, params[0])
     return a
 
 
-def _zeros_or(name: str, a: Any, batch: int | None, H: int, why: str, like: Tensor, params: Any) -> Tensor:
+def _zeros_or(
+    name: str, a: Any, batch: int | None, H: int, why: str, like: Tensor, params: Any, prefix: str = "params"
+) -> Tensor:
     if a is None:
         return like.new_zeros(V.state_shape(batch, H))
-    a = _input(name, a, params)
+    a = _input(name, a, params, prefix)
     V.check_state_shape(name, a.shape, batch, H, why)
     return a
 
@@ -542,15 +545,21 @@ def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Tensor, tuple[Tensor,
     ``(B, H) @ (H, 4H)`` product. Autograd records every step, so
     ``hs.sum().backward()`` is backpropagation through time.
     """
-    H, D = _check_params(params, "lstm")
-    xs = _input("xs", xs, params)
+    return _lstm(xs, state, params, "params")
+
+
+def _lstm(xs: Any, state: Any, params: LSTMParams, prefix: str) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    """``lstm``, with the parameters called ``prefix`` in error messages (``model`` for ``LSTMModel``)."""
+    H, D = _check_params(params, "lstm", prefix)
+    xs = _input("xs", xs, params, prefix)
     T, batch = V.sequence_dims("xs", xs.shape, D)
     if state is None:
         h0 = c0 = xs.new_zeros(V.state_shape(batch, H))
     else:
         h0, c0 = V.unpack_state(state)
-        h0 = _zeros_or("state[0] (h0)", h0, batch, H, "hidden_size, batched like xs", xs, params)
-        c0 = _zeros_or("state[1] (c0)", c0, batch, H, "hidden_size, batched like xs", xs, params)
+        why = "hidden_size, batched like xs"
+        h0 = _zeros_or("state[0] (h0)", h0, batch, H, why, xs, params, prefix)
+        c0 = _zeros_or("state[1] (c0)", c0, batch, H, why, xs, params, prefix)
     b = batch is not None
     X = _batched(xs, b)  # (T, B, D)
     B = X.shape[1]

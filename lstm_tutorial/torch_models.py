@@ -26,7 +26,7 @@ from torch import Tensor, nn
 
 from lstm_tutorial import numpy as _np_backend
 from lstm_tutorial._params import LSTMParams
-from lstm_tutorial.torch import lstm
+from lstm_tutorial.torch import _lstm  # lstm, with errors that say model.W_f, not params.W_f
 from lstm_tutorial.train import _init_output  # the output neuron's one initialisation, shared with init_classifier
 
 __all__ = ["LSTMModel"]
@@ -118,7 +118,7 @@ class LSTMModel(nn.Module):
         (h_n, c_n) : pair of Tensor, each (B, H) or (H,)
             The final state, to carry into the next chunk of a long sequence.
         """
-        hs, state_n = lstm(xs, state, self.params())  # (T, B, H)
+        hs, state_n = _lstm(xs, state, self.params(), "model")  # (T, B, H)
         z = torch.nn.functional.linear(hs, self.W_y, self.b_y)  # (T, B, K)
         return (z if logits else torch.sigmoid(z)), state_n
 

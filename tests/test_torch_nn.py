@@ -212,6 +212,18 @@ def test_model_seeds_are_reproducible_and_distinct():
         LSTMModel(2, 3, output_size=True)
 
 
+def test_lstm_model_errors_name_what_the_caller_holds():
+    model = LSTMModel(2, 3)
+    with pytest.raises(ValueError, match=r"xs: expected shape \(T, batch, 2\) or \(T, 2\)"):
+        model(torch.zeros(4, 1, 5))
+    with pytest.raises(TypeError, match=r"xs: dtype torch\.float64 does not match model \(torch\.float32\)"):
+        model(torch.zeros(4, 1, 2, dtype=F64))
+    with torch.no_grad():
+        model.W_c[0, 0] = float("nan")  # a training run that diverged
+    with pytest.raises(ValueError, match=r"model\.W_c: contains NaN or infinity \(shape \(3, 5\)\)"):
+        model(torch.zeros(4, 1, 2))
+
+
 @pytest.mark.parametrize("T,B", [(1, 1), (6, 3), (4, None), (1, None)])
 def test_lstm_model_equals_the_functional_backend(T, B):
     model = LSTMModel(2, 3, output_size=2, seed=T, dtype=F64)
