@@ -63,7 +63,10 @@ about a millisecond). The table gives the minimum and the median time per
 pass, and ``vs nn`` = the median over rounds of (time / nn.LSTM's time in the
 same round): a paired ratio, steadier than a ratio of two medians on a busy
 machine. The garbage collector is off while a measurement runs (as in
-``timeit``).
+``timeit``). ``--clock cpu`` counts this process's CPU seconds instead of
+elapsed time: on a machine that other programs keep busy, elapsed times
+swing by 2x or more from round to round, while the CPU time of one thread
+(``--threads 1``) stays close to the work of the pass.
 
 FLOPs counted
 -------------
@@ -329,22 +332,29 @@ def max_rel_diff(cases: dict[str, Callable[[], Any]]) -> float:
 # --------------------------------------------------------------------------
 
 
-def call_time(fn: Callable[[], Any], number: int) -> float:
-    """Seconds per call of ``fn``, over ``number`` back-to-back calls, garbage collector off."""
+# --clock: "wall" times what a user waits; "cpu" counts the CPU seconds of this
+# process (all its threads), which other programs' load on a shared machine
+# barely moves. With --threads 1 the CPU time is the work of one pass.
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def call_time(fn: Callable[[], Any], number: int, clock: Callable[[], float] = time.perf_counter) -> float:
+    """Seconds per call of ``fn`` by ``clock``, over ``number`` back-to-back calls, garbage collector off."""
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(number):
             fn()
-        return (time.perf_counter() - t0) / number
+        return (clock() - t0) / number
     finally:
         if gc_was_on:
             gc.enable()
 
 
 def interleaved(
-    fns: dict[str, Callable[[], Any]], warmup: int, repeat: int, min_time: float, gap: float
+    fns: dict[str, Callable[[], Any]], warmup: int, repeat: int, min_time: float, gap: float,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, list[float]]:
     """``repeat`` rounds; each round times every function once, in a rotating order.
 
@@ -358,14 +368,14 @@ def interleaved(
     for name in names:
         for _ in range(warmup):
             fns[name]()
-        t = call_time(fns[name], 1)
+        t = call_time(fns[name], 1, clock)
         numbers[name] = max(1, min(1000, int(np.ceil(min_time / max(t, 1e-7)))))
     times: dict[str, list[float]] = {name: [] for name in names}
     for r in range(repeat):
         k = r % len(names)
         for name in names[k:] + names[:k]:
             time.sleep(gap)
-            times[name].append(call_time(fns[name], numbers[name]))
+            times[name].append(call_time(fns[name], numbers[name], clock))
         gc.collect()
     return times
 
@@ -506,10 +516,10 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, dict[str, f
                 with_old=not args.no_old,
             )
             common = dict(size=size, T=T, B=B, D=D, H=H, dtype=dt, max_rel_diff=max_rel_diff(fwd_bwd))
-            times = interleaved(fwd_bwd, args.warmup, args.repeat, args.min_time, args.gap)
+            times = interleaved(fwd_bwd, args.warmup, args.repeat, args.min_time, args.gap, CLOCKS[args.clock])
             rows += rows_for(times, lstm_flops(T, B, D, H), peak, pass_="fwd+bwd", **common)
             if args.forward:
-                times = interleaved(fwd, args.warmup, args.repeat, args.min_time, args.gap)
+                times = interleaved(fwd, args.warmup, args.repeat, args.min_time, args.gap, CLOCKS[args.clock])
                 rows += rows_for(times, lstm_flops(T, B, D, H, backward=False), peak, pass_="fwd", **common)
             if args.verbose:
                 print(f"  done {size} {dt}", file=sys.stderr, flush=True)
@@ -528,7 +538,8 @@ def header(info: dict[str, Any], peak: dict[str, dict[str, float]], args: argpar
         f"NumPy {info['numpy']}, torch {info['torch']} ({info['torch_threads']} threads)",
         f"NumPy BLAS: {info['numpy_blas']}; torch: {info['torch_blas']}; BLAS environment: {env}",
         f"Matrix-product ceiling ({args.gemm_n}x{args.gemm_n}, GFLOP/s): {ceiling}",
-        f"{args.repeat} interleaved rounds after {args.warmup} warm-up calls, {args.gap:g} s gap; "
+        f"{args.repeat} interleaved rounds after {args.warmup} warm-up calls, {args.gap:g} s gap, "
+        f"{'wall-clock' if args.clock == 'wall' else 'CPU'} time; "
         f"load average {info['load_before']:.2f} before; other programs used "
         f"{100 * info['others_cpu_share']:.0f}% of the CPUs during the run",
     ]
@@ -748,6 +759,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=None,
                     help="threads for torch and NumPy's BLAS (default: each library's choice)")
     ap.add_argument("--forward", action="store_true", help="also time the forward pass alone")
+    ap.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                    help="wall: elapsed time (default); cpu: CPU seconds of this process, steadier on a busy "
+                    "machine (use with --threads 1)")
     ap.add_argument("--no-native", action="store_true", help="leave out nn.LSTM with oneDNN switched off")
     ap.add_argument("--no-old", action="store_true", help="leave out the previous NumPy kernel (and the budget)")
     ap.add_argument("--no-bound", action="store_true",
