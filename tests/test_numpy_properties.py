@@ -205,9 +205,13 @@ def test_sigmoid_keeps_relative_precision_for_tiny_results(z):
 
 @pytest.mark.parametrize("big", [1e300, -1e300])
 def test_huge_finite_inputs_saturate_without_warning(big):
-    """1e300 is finite, so it is accepted; every part saturates silently, as torch does."""
-    p = lt.init_lstm_params(2, 3, seed=0)
-    r = lt.init_rnn_params(2, 3, seed=0)
+    """1e300 is finite, so it is accepted; every part saturates silently, as torch does.
+
+    Weights of 1e300 times inputs of 1e300 overflow inside the matrix products:
+    before the core rewrite NumPy warned "overflow encountered in matmul" there.
+    """
+    p = lt.LSTMParams(*[a * 1e300 if a.ndim == 2 else a for a in lt.init_lstm_params(2, 3, seed=0)])
+    r = lt.RNNParams(*[a * 1e300 for a in lt.init_rnn_params(2, 3, seed=0)])
     x = np.array([big, 1.0])  # (D,)
     xs = np.array([[big, 1.0], [1.0, -big]])  # (T, D)
     h = np.zeros(3)
@@ -223,7 +227,7 @@ def test_huge_finite_inputs_saturate_without_warning(big):
         rhs, _, rcache = lt.rnn_forward(xs, None, r)
         lt.rnn_backward(np.ones_like(rhs), rcache)
         assert np.all(np.abs(lt.rnn_cell(x, h, r)) == 1.0)
-        y = lt.output_neuron(np.array([big, 0.5]), np.array([[1.0, 1.0]]), np.array([0.0]))
+        y = lt.output_neuron(np.array([big, 0.5]), np.array([[1e300, 1.0]]), np.array([0.0]))
         assert lt.sigmoid(np.array([big]))[0] in (0.0, 1.0)
         assert lt.sigmoid(np.array([big], np.float32) if abs(big) < 1e38 else np.array([big]))[0] in (0.0, 1.0)
     assert y[0] == (1.0 if big > 0 else 0.0)
