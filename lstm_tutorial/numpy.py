@@ -833,8 +833,7 @@ def lstm_backward(
         df_t   = dC_t * C_{t-1}     di_t = dC_t * C~_t     dC~_t = dC_t * i_t
         dz_f   = df_t f_t (1 - f_t)   dz_i = di_t i_t (1 - i_t)
         dz_c   = dC~_t (1 - C~_t^2)   dz_o = do_t o_t (1 - o_t)
-        dW_g   = sum_t dz_g [h_{t-1}, x_t]^T,   db_g = sum_t dz_g
-        dx_t   = sum_g W_{g,x}^T dz_g
+        dW_g   = sum_t dz_g [h_{t-1}, x_t]^T    db_g = sum_t dz_g    dx_t = sum_g W_{g,x}^T dz_g
 
     Taught in chapter 8.
     """

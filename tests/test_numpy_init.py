@@ -120,3 +120,21 @@ def test_exports():
         "lstm_forward", "lstm_backward", "rnn_forward", "rnn_backward",
     ]:
         assert name in lt.__all__, name
+
+
+def test_numpy_backend_functions_are_short_and_gradcheck_stands_alone():
+    """Every function of the NumPy backend fits on a screen (under 80 lines, decorators included),
+    and the gradient checks need only NumPy: gradcheck does not import the backend."""
+    import ast
+    from pathlib import Path
+
+    pkg = Path(lstm_tutorial.__file__).parent
+    tree = ast.parse((pkg / "numpy.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            assert node.end_lineno - first + 1 < 80, node.name
+    code = "import sys, lstm_tutorial.gradcheck; assert 'lstm_tutorial.numpy' not in sys.modules"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert lt.numerical_gradient is lstm_tutorial.gradcheck.numerical_gradient
