@@ -2,8 +2,8 @@
 
 ``from lstm_tutorial import charmodel``
 
-What is here
-------------
+What is here:
+
 * ``char_loss_and_grad``: one chunk of text through the cell (one-hot
   inputs), a softmax output layer over the characters, the cross-entropy of
   the next character, and the backward pass through time; the final state is
@@ -29,8 +29,8 @@ characters in the vocabulary; the input at each step is the one-hot vector of
 the current character (D = V) and the output layer gives the logits of the
 next one. A state is ``(h, c)`` for an LSTM and ``h`` for an RNN.
 
-What is left out
-----------------
+What is left out:
+
 Embeddings, several layers, dropout, minibatches in random order and GPUs:
 ``torch.nn.LSTM`` does all of that (chapter 10). The n-gram baseline has
 add-k smoothing only (no back-off, no Kneser-Ney).
@@ -114,6 +114,8 @@ def _zero_state(is_lstm: bool, B: int, H: int) -> Any:
 def char_loss_and_grad(model: Mapping[str, Any], xs: Any, ys: Any, state: Any = None) -> tuple[float, dict[str, Any], Any]:
     """Cross-entropy of the next character over one chunk of text, its gradients, and the final state.
 
+    Taught in chapter 12.
+
     Parameters
     ----------
     model : dict
@@ -137,13 +139,13 @@ def char_loss_and_grad(model: Mapping[str, Any], xs: Any, ys: Any, state: Any = 
         Plain arrays: passing them to the next chunk carries the memory over,
         while the gradient stops here (truncated backpropagation through time).
 
+    Notes
+    -----
     Equations::
 
         x_t = onehot(chars_t),   h_t = cell(x_t, state_{t-1})
         z_t = W_y h_t + b_y,     p_t = softmax(z_t)
         loss = -(1 / T B) sum ln p_t[y_t]
-
-    Taught in chapter 12.
     """
     is_lstm, V_, H = _model(model)
     xs = _ids("xs", xs, V_, 2)
@@ -181,6 +183,8 @@ def train_char_model(
     blas_threads: int | None = 1,
 ) -> dict[str, list[float]]:
     """Train a character model by truncated backpropagation through time, the state carried over.
+
+    Taught in chapter 12.
 
     The training text is cut by ``data.language_model_batches`` into
     ``batch_size`` contiguous streams read side by side, ``seq_len``
@@ -223,8 +227,6 @@ def train_char_model(
     dict of lists
         ``"loss"`` (nats per character, every step), ``"grad_norm"`` (before
         clipping); with ``valid_ids``: ``"eval_step"`` and ``"valid_bpc"``.
-
-    Taught in chapter 12.
     """
     _, V_, _ = _model(model)
     ids = _ids("train_ids", train_ids, V_, 1, 2)
@@ -302,6 +304,8 @@ def _trace(model: Mapping[str, Any], ids: Array, keep: bool, chunk: int = 512) -
 def char_model_trace(model: Mapping[str, Any], ids: Any, *, states: bool = True) -> dict[str, Array]:
     """Read a text one character at a time from a zero state and record what the model does.
 
+    Taught in chapter 12.
+
     Parameters
     ----------
     model : dict
@@ -319,8 +323,6 @@ def char_model_trace(model: Mapping[str, Any], ids: Any, *, states: bool = True)
         ``"h"`` (N - 1, H), the hidden state after reading character ``k``,
         and for an LSTM also ``"c"`` (the memory C_t), ``"f"``, ``"i"``,
         ``"c_tilde"``, ``"o"``, each (N - 1, H).
-
-    Taught in chapter 12.
     """
     _, V_, _ = _model(model)
     ids = _ids("ids", ids, V_, 1, 2)
@@ -334,6 +336,8 @@ def _bits(model: Mapping[str, Any], ids: Array) -> float:
 def bits_per_char(model: Mapping[str, Any], ids: Any) -> float:
     """Bits per character of a text: the mean of ``-log2 p(next character)``, read from a zero state.
 
+    Taught in chapter 12.
+
     Parameters
     ----------
     model : dict
@@ -346,8 +350,6 @@ def bits_per_char(model: Mapping[str, Any], ids: Any) -> float:
     float
         ``-(1 / (N - 1)) sum_k log2 p(ids[k + 1] | ids[0 .. k])``. A model that
         knows nothing scores ``log2 V``; lower is better.
-
-    Taught in chapter 12.
     """
     _, V_, _ = _model(model)
     return _bits(model, _ids("ids", ids, V_, 1, 2))
@@ -363,6 +365,8 @@ def sample_chars(
     seed: int = 0,
 ) -> str:
     """Let the model write: read ``prime``, then draw ``n`` characters one at a time.
+
+    Taught in chapter 12.
 
     Each next character is drawn from ``softmax(z / temperature)``: a
     temperature below 1 sharpens the distribution (safer, more repetitive
@@ -387,8 +391,6 @@ def sample_chars(
     -------
     str
         The ``n`` characters written (without the prime).
-
-    Taught in chapter 12.
     """
     is_lstm, V_, H = _model(model)
     vocab = V.check_str_list("vocab", vocab)
@@ -425,6 +427,8 @@ def sample_chars(
 def load_char_model(kind: str = "lstm") -> tuple[dict[str, Any], dict[str, Any]]:
     """The character model trained by ``scripts/train_char_model.py``, shipped with the package.
 
+    Taught in chapter 12.
+
     The files ``lstm_tutorial/datasets/char_lstm.npz`` and ``char_rnn.npz``
     are read with ``allow_pickle=False``. Both models read the corpus of
     ``data.load_char_corpus()`` with the vocabulary ``data.char_vocab`` of
@@ -445,8 +449,6 @@ def load_char_model(kind: str = "lstm") -> tuple[dict[str, Any], dict[str, Any]]
         (steps,), the training loss of every update in nats per character,
         ``"eval_step"`` and ``"valid_bpc"``: the held-out curve, and
         ``"cpu_seconds"``.
-
-    Taught in chapter 12.
     """
     from importlib import resources
 
@@ -469,6 +471,8 @@ def load_char_model(kind: str = "lstm") -> tuple[dict[str, Any], dict[str, Any]]
 
 def ngram_bits_per_char(train_ids: Any, valid_ids: Any, n: int, k: float, vocab_size: int) -> float:
     """Bits per character of an n-gram model with add-k smoothing, fitted on one text and scored on another.
+
+    Taught in chapter 12.
 
     The model predicts each character from the ``n - 1`` before it:
     ``p(c | context) = (count(context, c) + k) / (count(context) + k V)``,
@@ -494,8 +498,6 @@ def ngram_bits_per_char(train_ids: Any, valid_ids: Any, n: int, k: float, vocab_
     -------
     float
         Mean of ``-log2 p(c | context)`` over the validation characters.
-
-    Taught in chapter 12.
     """
     vocab_size = V.check_int("vocab_size", vocab_size, 1)
     n = V.check_int("n", n, 1, 8)
@@ -533,6 +535,8 @@ def ngram_bits_per_char(train_ids: Any, valid_ids: Any, n: int, k: float, vocab_
 def code_features(text: str) -> dict[str, Array]:
     """What a reader can name at every character of Python source, as numbers.
 
+    Taught in chapter 12.
+
     A small scanner reads the text once, left to right, and records the
     situation *after* each character (what a model knows once it has read it):
 
@@ -552,8 +556,6 @@ def code_features(text: str) -> dict[str, Array]:
     Returns
     -------
     dict of str -> ndarray, each shape (len(text),), float64
-
-    Taught in chapter 12.
     """
     if not isinstance(text, str):
         raise TypeError(f"text: expected a str, got {type(text).__name__}")
@@ -606,6 +608,8 @@ def code_features(text: str) -> dict[str, Array]:
 def unit_correlations(values: Any, feature: Any) -> Array:
     """Pearson correlation of every unit's value with one feature, over the same characters.
 
+    Taught in chapter 12.
+
     Parameters
     ----------
     values : ndarray, shape (N, H)
@@ -617,8 +621,6 @@ def unit_correlations(values: Any, feature: Any) -> Array:
     -------
     ndarray, shape (H,)
         ``r`` of each unit, in [-1, 1]; 0 for a unit (or a feature) that never changes.
-
-    Taught in chapter 12.
     """
     X = V.as_float_array("values", values).astype(np.float64)
     y = V.as_float_array("feature", feature).astype(np.float64)
@@ -634,6 +636,8 @@ def unit_correlations(values: Any, feature: Any) -> Array:
 
 def gate_saturation(gate: Any, low: float = 0.1, high: float = 0.9) -> tuple[Array, Array]:
     """How often each unit's gate is nearly shut or nearly open.
+
+    Taught in chapter 12.
 
     Karpathy, Johnson and Fei-Fei (2015) call a gate *left-saturated* at a
     step when its value is below 0.1 and *right-saturated* when it is above
@@ -652,8 +656,6 @@ def gate_saturation(gate: Any, low: float = 0.1, high: float = 0.9) -> tuple[Arr
         Fraction of steps with the gate below ``low``.
     right : ndarray, shape (H,)
         Fraction of steps with the gate above ``high``.
-
-    Taught in chapter 12.
     """
     g = V.as_float_array("gate", gate)
     if g.ndim != 2 or g.shape[0] < 1:
@@ -668,6 +670,8 @@ def gate_saturation(gate: Any, low: float = 0.1, high: float = 0.9) -> tuple[Arr
 
 def colour_text_html(text: str, values: Any, *, limit: float | None = None) -> str:
     """Text coloured character by character by one unit's value, as self-contained HTML.
+
+    Taught in chapter 12.
 
     Each character sits in a ``<span>`` with an inline background colour:
     red for positive values, blue for negative ones, white near 0, at full
@@ -688,8 +692,6 @@ def colour_text_html(text: str, values: Any, *, limit: float | None = None) -> s
     -------
     str
         A ``<pre>`` element.
-
-    Taught in chapter 12.
     """
     if not isinstance(text, str):
         raise TypeError(f"text: expected a str, got {type(text).__name__}")
