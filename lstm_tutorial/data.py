@@ -12,7 +12,9 @@ What is here
   ``language_model_batches`` (time-major batches whose state carries over);
 * a real time series, chapter 11's Mauna Loa CO2 (``load_co2``, file
   ``CO2_FILE``), and ``forecast_windows`` to cut a series into
-  one-step-ahead training windows.
+  one-step-ahead training windows;
+* chapter 12's character corpus, the package's own source code frozen in a
+  file (``load_char_corpus``, file ``CHAR_CORPUS_FILE``), and ``char_vocab``.
 
 What is left out
 ----------------
@@ -29,7 +31,9 @@ import numpy as np
 from lstm_tutorial import _validate as V
 
 __all__ = [
+    "CHAR_CORPUS_FILE",
     "CO2_FILE",
+    "char_vocab",
     "decode_tokens",
     "encode_tokens",
     "first_step_task",
@@ -37,6 +41,7 @@ __all__ = [
     "human_numbers",
     "human_numbers_vocab",
     "language_model_batches",
+    "load_char_corpus",
     "load_co2",
     "number_to_words",
     "split_stream",
@@ -448,3 +453,74 @@ def forecast_windows(series: np.ndarray, length: int, stride: int = 1) -> tuple[
     idx = starts[None, :] + np.arange(length)[:, None]  # (T, W)
     return s[idx], s[idx + 1]  # (T, W, D), (T, W, D)
 
+
+
+# --------------------------------------------------------------------------
+# A character corpus (chapter 12): the package's own source code
+# --------------------------------------------------------------------------
+
+CHAR_CORPUS_FILE = "char_corpus.txt"
+
+
+def load_char_corpus(valid_fraction: float = 0.1) -> tuple[str, str]:
+    """The package's own source code as one text, split into a training head and a validation tail.
+
+    Taught in chapter 12 (An LSTM that writes).
+
+    The file ``lstm_tutorial/datasets/char_corpus.txt`` holds the 16 Python
+    modules of ``lstm_tutorial`` as they were at commit 70e08ca, in
+    alphabetical order, each after a line ``# ==== lstm_tutorial/NAME.py ====``
+    (265,005 characters, 98 distinct). It is frozen: editing the package does
+    not move the split. Licence: MIT, like the package (see
+    ``lstm_tutorial/datasets/README.md``).
+
+    The split is by position, never shuffled: the first characters are for
+    training, the last ``valid_fraction`` of them for validation, so the
+    validation text is a stretch of code the model has never read.
+
+    Parameters
+    ----------
+    valid_fraction : float, default 0.1
+        In (0, 1): the share of characters in the validation tail.
+
+    Returns
+    -------
+    train_text : str
+        The first ``len(text) - round(valid_fraction * len(text))`` characters.
+    valid_text : str
+        The rest; ``train_text + valid_text`` is the whole file.
+    """
+    from importlib import resources
+
+    valid_fraction = V.check_float("valid_fraction", valid_fraction, 0, 1, open_min=True, open_max=True)
+    text = resources.files("lstm_tutorial").joinpath("datasets", CHAR_CORPUS_FILE).read_text(encoding="utf-8")
+    cut = len(text) - round(valid_fraction * len(text))
+    if cut <= 0 or cut >= len(text):
+        raise ValueError(f"valid_fraction: {valid_fraction} leaves one part of the {len(text)} characters empty")
+    return text[:cut], text[cut:]
+
+
+def char_vocab(text: str) -> list[str]:
+    """The distinct characters of ``text``, sorted by code point: character ``k`` has id ``k``.
+
+    Taught in chapter 12 (An LSTM that writes).
+
+    Encode with ``encode_tokens(list(text), vocab)`` and decode with
+    ``"".join(decode_tokens(ids, vocab))``.
+
+    Parameters
+    ----------
+    text : str
+        Non-empty; for chapter 12 the whole corpus (training and validation
+        parts together), so that every character of either part has an id.
+
+    Returns
+    -------
+    list of str, length V
+        One character each, sorted.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+    if not text:
+        raise ValueError("text: expected at least one character, got an empty string")
+    return sorted(set(text))
