@@ -401,8 +401,11 @@ def sample_chars(
         raise TypeError(f"prime: expected a str, got {type(prime).__name__}")
     if not prime:
         raise ValueError("prime: expected at least one character, got an empty string")
-    prime_ids = data.encode_tokens(list(prime), vocab)
     temperature = V.check_float("temperature", temperature, 0, open_min=True)
+    missing = sorted(set(prime) - set(vocab))
+    if missing:
+        raise ValueError(f"prime: characters not in vocab: {missing!r}")
+    prime_ids = data.encode_tokens(list(prime), vocab)
     rng = np.random.default_rng(V.check_int("seed", seed, 0))
     cell = model["cell"]
     state = _zero_state(is_lstm, 1, H)

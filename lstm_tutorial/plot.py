@@ -9,7 +9,8 @@ What it holds, by chapter:
   and ``plot_learning_curves`` (11);
 * ``plot_activation``: sigmoid or tanh with one point marked (2, 4);
 * ``plot_gate_heatmap``: every gate at every step (6), its rows ``GATE_PARTS``;
-* ``plot_loss`` (8, 9), ``plot_accuracy_vs_length`` and ``plot_reach`` (9), ``plot_forecast`` (11).
+* ``plot_loss`` (8, 9), ``plot_accuracy_vs_length`` and ``plot_reach`` (9), ``plot_forecast`` (11);
+* ``plot_bits_per_char`` and ``plot_gate_saturation`` (12).
 
 Every helper takes ``ax=None`` (a new figure is made when it is None), labels
 its axes, returns the Axes, never calls ``plt.show()`` and changes no global
@@ -33,8 +34,10 @@ __all__ = [
     "GATE_PARTS",
     "plot_accuracy_vs_length",
     "plot_activation",
+    "plot_bits_per_char",
     "plot_forecast",
     "plot_gate_heatmap",
+    "plot_gate_saturation",
     "plot_gradient_by_distance",
     "plot_influence",
     "plot_learning_curves",
@@ -607,6 +610,102 @@ def plot_gradient_by_distance(
     """
     ax = _lines(curves, ax, log=log, first_x=0, markersize=2)
     return _finish(ax, "distance $k = T - t$ (steps back from the last one)", ylabel, title)
+
+
+def plot_bits_per_char(
+    curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    ax: Axes | None = None,
+    *,
+    references: Mapping[str, float] | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Held-out bits per character against training updates, one line per model, with reference levels.
+
+    Used in chapter 12.
+
+    Parameters
+    ----------
+    curves : mapping of label -> (steps, bpc)
+        ``steps`` (E,): the updates after which the model was measured;
+        ``bpc`` (E,): its bits per character there.
+    ax : Axes, optional
+    references : mapping of label -> float, optional
+        Horizontal dashed lines, e.g. the best n-gram model.
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+    """
+    if not isinstance(curves, Mapping) or not curves:
+        raise TypeError("curves: expected a non-empty mapping of label -> (steps, bpc)")
+    ax = _axes(ax)
+    for label, pair in curves.items():
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"curves[{label!r}]: expected a pair (steps, bpc)")
+        x = V.as_float_array(f"curves[{label!r}][0]", np.asarray(pair[0], dtype=float))
+        y = V.as_float_array(f"curves[{label!r}][1]", pair[1])
+        if y.ndim != 1 or x.shape != y.shape or y.size < 1:
+            raise V.shape_error(f"curves[{label!r}][1]", f"{V.fmt(x.shape)} like its steps", y.shape)
+        ax.plot(x, y, marker="o", markersize=3, label=label)
+    for k, (label, level) in enumerate((references or {}).items()):
+        level = V.check_float(f"references[{label!r}]", level)
+        ax.axhline(level, color=f"C{k + len(curves)}", ls="--", lw=1, label=label)
+    return _finish(ax, "training updates", "held-out bits per character", title)
+
+
+def plot_gate_saturation(
+    left: Sequence[float],
+    right: Sequence[float],
+    ax: Axes | None = None,
+    *,
+    label: str | None = None,
+    title: str | None = None,
+) -> Axes:
+    """One dot per unit: how often its gate is left-saturated (x) and right-saturated (y).
+
+    Used in chapter 12.
+
+    The plot of Karpathy, Johnson and Fei-Fei (2015): a dot near the y axis
+    is a gate that is often above 0.9 and rarely below 0.1 (mostly open), one
+    near the x axis mostly shut, one near the origin rarely saturated, and
+    one on the diagonal ``x + y = 1`` always saturated (a switch).
+
+    Parameters
+    ----------
+    left, right : sequence of shape (H,)
+        From ``charmodel.gate_saturation``: fractions in [0, 1].
+    ax : Axes, optional
+    label : str, optional
+        Legend entry (call several times on one Axes to compare models).
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+    """
+    x = V.as_float_array("left", left)
+    y = V.as_float_array("right", right)
+    if x.ndim != 1 or x.size < 1:
+        raise V.shape_error("left", "(H,)", x.shape)
+    if y.shape != x.shape:
+        raise V.shape_error("right", f"{V.fmt(x.shape)} like left", y.shape)
+    V.check_values_in("left", x, 0, 1)
+    V.check_values_in("right", y, 0, 1)
+    ax = _axes(ax, figsize=(3.6, 3.6))
+    ax.plot([0, 1], [1, 0], color="0.6", lw=0.8)
+    ax.scatter(x, y, s=12, alpha=0.7, label=label)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.set_xlabel("fraction left-saturated (< 0.1)")
+    ax.set_ylabel("fraction right-saturated (> 0.9)")
+    ax.grid(True, alpha=0.3)
+    if label:
+        ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax
 
 
 def plot_unrolled(T: int = 3, ax: Axes | None = None, *, kind: str = "lstm", outputs: bool = True) -> Axes:
