@@ -565,7 +565,7 @@ def plot_reach(
             failed = None if pair[1] is None else V.check_int(f"{name}: failed", pair[1], learned + 1)
             if failed is None and learned < 1:
                 raise ValueError(f"{name}: expected learned >= 1 when failed is None, got {pair!r}")
-            y = -k + (j - (len(runs) - 1) / 2) * 0.12  # the runs of one row, slightly apart
+            y = -k - (j - (len(runs) - 1) / 2) * 0.12  # the runs of one row, slightly apart, first on top
             if learned > 0 and failed is not None:
                 ax.plot([learned, failed], [y, y], color=f"C{k}", lw=1.5)
             if learned > 0:
@@ -574,7 +574,14 @@ def plot_reach(
                 ax.plot(failed, y, marker="x", color=f"C{k}", ls="none", mew=2)
     ax.plot([], [], "ko", label="longest $T$ learned")
     ax.plot([], [], "kx", mew=2, label="shortest $T$ failed")
+    if any(pair[1] is None for runs in brackets.values() for pair in runs):
+        ax.plot([], [], "k>", label="learned every $T$ tried")
     ax.set_xscale("log")
+    lengths = [T for runs in brackets.values() for pair in runs for T in pair if T]
+    ticks = [T for T in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if min(lengths) / 2 <= T <= max(lengths) * 2]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(T) for T in ticks])  # plain numbers, not powers of ten
+    ax.minorticks_off()
     ax.set_yticks([-k for k in range(len(brackets))])
     ax.set_yticklabels(list(brackets))
     ax.set_ylim(-len(brackets) + 0.5, 0.5)

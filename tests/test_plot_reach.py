@@ -40,16 +40,21 @@ def test_one_bracket_per_run_rows_in_order():
     joins = [line for line in ax.get_lines() if len(line.get_xdata()) == 2]
     assert sorted(tuple(line.get_xdata()) for line in joins) == [(10, 12), (10, 15), (12, 15), (80, 100)]
     assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["5", "10", "20", "50", "100", "200"]  # plain numbers
+    first, third = (line for line in joins if tuple(line.get_xdata()) in ((10, 15), (10, 12)))
+    assert first.get_ydata()[0] > third.get_ydata()[0]  # the first run of a row on top
     assert [t.get_text() for t in ax.get_yticklabels()] == ["RNN", "LSTM"]
     np.testing.assert_array_equal(ax.get_yticks(), [0, -1])
     assert ax.get_title() == "reach"
     assert "sequence length" in ax.get_xlabel()
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["longest $T$ learned", "shortest $T$ failed"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "longest $T$ learned", "shortest $T$ failed", "learned every $T$ tried"]
 
 
 def test_a_run_that_learned_nothing_shows_only_its_failure():
     ax = plot.plot_reach({"RNN": [(0, 5)]})
     assert _points(ax, "o") == [] and [x for x, _ in _points(ax, "x")] == [5]
+    assert len(ax.get_legend().get_texts()) == 2  # no run learned every length: no triangle in the legend
 
 
 def test_given_axes_is_used():

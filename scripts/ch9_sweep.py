@@ -1,0 +1,276 @@
+"""Chapter 9's fair test: tune a plain RNN and an LSTM alike, then measure how far each one's memory reaches.
+
+    python scripts/ch9_sweep.py              # writes lstm_tutorial/datasets/ch9_sweep.csv
+    python scripts/ch9_sweep.py --jobs 1     # one process (default 2: one per core)
+    python scripts/ch9_sweep.py --out other.csv
+
+Every run is chapter 9's ``run``: the first-step task (a bit at step 1, noise
+after it, the bit asked for at step T), 8,000 training sequences
+(``first_step_task(8000, T, seed=1)``), 16 hidden units, one sigmoid output
+neuron on h_T, 800 Adam updates on minibatches of 32, gradient norm clipped to
+1, NumPy backend (``lstm_tutorial.train``), one BLAS thread. A run *learns* T
+when its held-out accuracy is at least 0.95.
+
+Stage 1, tuning (seed 0, validation sequences ``first_step_task(1000, T, seed=3)``):
+nine RNN settings (initialisation x learning rate) and nine LSTM settings
+(forget bias x learning rate), each trained at T = 20, 40 and 80. A
+setting's score is its mean validation accuracy over the three lengths (ties:
+the lower mean validation loss). The best RNN and the best LSTM go on.
+
+Stage 2, reach (seeds 1, 2 and 3, test sequences ``first_step_task(1000, T, seed=2)``):
+the two tuned settings, and the chapter's first settings (RNN with the default
+initialisation and LSTM with forget bias 1, both at learning rate 0.003) for
+reference. For each seed, T climbs 10, 20, 40, 80, 160 until a run fails
+(below 0.95; if T = 10 fails, T = 5 is tried), then bisects between the
+longest T learned and the shortest T failed until they are within 25% of
+each other. The bracket [learned, failed) is that seed's measured reach.
+
+Each row of the CSV is one training run: which stage, the setting, the seed,
+T, the held-out split, its accuracy and mean loss (binary cross-entropy), the
+mean training loss of the last 50 updates, and the CPU seconds the run took
+(the only column that is not reproducible). Floats are written in full
+(``repr``), so a rerun of any row matches it bit for bit on the same
+library versions; ``tests/test_ch9_sweep.py`` reruns the cheapest row.
+
+What is left out: more seeds, longer training, larger networks, other tasks.
+Everything here is the chapter's single task and single budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from lstm_tutorial import train as tr
+from lstm_tutorial.data import first_step_task
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "lstm_tutorial" / "datasets" / "ch9_sweep.csv"
+
+H, BATCH, STEPS, MAX_NORM = 16, 32, 800, 1.0
+N_TRAIN, N_HELD_OUT = 8000, 1000
+DATA_SEED = {"train": 1, "test": 2, "validation": 3}
+LEARNED = 0.95  # a run "learns" T at this held-out accuracy or above
+
+LRS = (0.001, 0.003, 0.01)
+RNN_INITS = ("uniform", "orthogonal", "identity")
+FORGET_BIASES = (1.0, 3.0, 5.0)
+TUNE_LENGTHS = (20, 40, 80)
+TUNE_SEED = 0
+REACH_SEEDS = (1, 2, 3)
+LADDER = (10, 20, 40, 80, 160)
+RESOLUTION = 1.25  # bisect until failed / learned <= this
+
+FIELDS = ("stage", "model", "kind", "init", "forget_bias", "lr", "seed", "T", "split",
+          "accuracy", "loss", "train_loss", "cpu_seconds")
+
+
+class Setting(NamedTuple):
+    """One point of the search: which cell, how it starts, how fast it learns."""
+
+    kind: str  # "rnn" or "lstm"
+    init: str  # "uniform" (the package's default), "orthogonal" or "identity" (RNN only)
+    forget_bias: float | None  # LSTM only
+    lr: float
+
+    @property
+    def label(self) -> str:
+        if self.kind == "rnn":
+            return f"RNN, {self.init}, lr {self.lr:g}"
+        return f"LSTM, b_f = {self.forget_bias:g}, lr {self.lr:g}"
+
+
+RNN_GRID = tuple(Setting("rnn", init, None, lr) for init in RNN_INITS for lr in LRS)
+LSTM_GRID = tuple(Setting("lstm", "uniform", fb, lr) for fb in FORGET_BIASES for lr in LRS)
+FIRST_SETTINGS = (Setting("rnn", "uniform", None, 0.003), Setting("lstm", "uniform", 1.0, 0.003))
+
+
+def init_model(setting: Setting, seed: int, input_size: int = 2, hidden_size: int = H) -> dict[str, Any]:
+    """The classifier of ``tr.init_classifier``, with the RNN's recurrent weights replaced if asked.
+
+    ``"orthogonal"``: ``W_h`` is the Q of a QR factorisation of a standard
+    normal ``(H, H)`` matrix drawn from ``np.random.default_rng([seed, 2])``
+    (signs fixed so the draw is unique), and ``b_h = 0``; every singular value
+    of ``W_h`` is 1. ``"identity"``: ``W_h = I`` and ``b_h = 0`` (Le et al.
+    2015's IRNN start, here with the package's tanh instead of ReLU). ``W_x``
+    keeps the package's uniform draw.
+    """
+    model = tr.init_classifier(setting.kind, input_size, hidden_size, seed=seed, forget_bias=setting.forget_bias)
+    cell = model["cell"]
+    if setting.init == "orthogonal":
+        gauss = np.random.default_rng([seed, 2]).standard_normal((hidden_size, hidden_size))  # (H, H)
+        q, r = np.linalg.qr(gauss)
+        cell.W_h[:] = q * np.sign(np.diag(r))  # (H, H), orthogonal
+        cell.b_h[:] = 0.0
+    elif setting.init == "identity":
+        cell.W_h[:] = np.eye(hidden_size)  # (H, H)
+        cell.b_h[:] = 0.0
+    elif setting.init != "uniform":
+        raise ValueError(f"init: expected 'uniform', 'orthogonal' or 'identity', got {setting.init!r}")
+    return model
+
+
+def run_one(setting: Setting, T: int, seed: int, split: str, stage: str = "") -> dict[str, Any]:
+    """Train one model at length T and score it on held-out sequences: one row of the CSV."""
+    start = time.process_time()
+    with threadpool_limits(limits=1, user_api="blas"):
+        xs_train, ys_train = first_step_task(N_TRAIN, T, seed=DATA_SEED["train"])
+        xs_held, ys_held = first_step_task(N_HELD_OUT, T, seed=DATA_SEED[split])
+        model = init_model(setting, seed)
+        history = tr.train(tr.last_step_loss, model, xs_train, ys_train, steps=STEPS, batch_size=BATCH,
+                           lr=setting.lr, max_norm=MAX_NORM, seed=seed, progress=False)
+        loss, _ = tr.last_step_loss(model, xs_held, ys_held)  # the BCE of the last-step logits
+        accuracy = tr.accuracy(model, xs_held, ys_held)
+    return {
+        "stage": stage, "model": setting.label, "kind": setting.kind, "init": setting.init,
+        "forget_bias": "" if setting.forget_bias is None else setting.forget_bias, "lr": setting.lr,
+        "seed": seed, "T": T, "split": split, "accuracy": float(accuracy), "loss": float(loss),
+        "train_loss": float(np.mean(history["loss"][-50:])),
+        "cpu_seconds": round(time.process_time() - start, 2),
+    }
+
+
+def _tune_job(job: tuple[Setting, int]) -> dict[str, Any]:
+    setting, T = job
+    return run_one(setting, T, TUNE_SEED, "validation", stage="tune")
+
+
+def best_setting(rows: Iterable[dict[str, Any]], grid: Sequence[Setting]) -> Setting:
+    """The setting of ``grid`` with the highest mean validation accuracy (ties: lowest mean loss)."""
+    rows = list(rows)
+
+    def score(s: Setting) -> tuple[float, float]:
+        mine = [r for r in rows if r["model"] == s.label]
+        if len(mine) != len(TUNE_LENGTHS):
+            raise ValueError(f"rows: expected {len(TUNE_LENGTHS)} tuning runs of {s.label!r}, got {len(mine)}")
+        return (-float(np.mean([r["accuracy"] for r in mine])), float(np.mean([r["loss"] for r in mine])))
+
+    return min(grid, key=score)
+
+
+def climb(learns: Callable[[int], bool]) -> tuple[int, int | None]:
+    """The search for one seed's reach: ``(learned, failed)``, calling ``learns(T)`` for each length tried.
+
+    T climbs ``LADDER`` until a length fails (if the first fails, T = 5 is
+    tried), then bisects between the longest length learned and the shortest
+    failed until ``failed / learned <= RESOLUTION``. ``failed`` is None if
+    every rung was learned; ``learned`` is 0 if nothing was.
+    """
+    learned, failed = 0, None
+    for T in LADDER:
+        if not learns(T):
+            failed = T
+            break
+        learned = T
+    if failed == LADDER[0]:
+        learned = 5 if learns(5) else 0
+    while failed is not None and learned > 0 and failed / learned > RESOLUTION and failed - learned > 1:
+        mid = (learned + failed) // 2
+        if learns(mid):
+            learned = mid
+        else:
+            failed = mid
+    return learned, failed
+
+
+def reach_chain(job: tuple[Setting, int]) -> list[dict[str, Any]]:
+    """Train and score every length that ``climb`` tries for one setting and seed: the rows, in order."""
+    setting, seed = job
+    rows: list[dict[str, Any]] = []
+
+    def learns(T: int) -> bool:
+        rows.append(run_one(setting, T, seed, "test", stage="reach"))
+        return rows[-1]["accuracy"] >= LEARNED
+
+    climb(learns)
+    return rows
+
+
+def bracket(rows: Iterable[dict[str, Any]]) -> tuple[int, int | None]:
+    """``(learned, failed)`` of one seed's reach rows: the shortest T failed and the longest shorter T learned.
+
+    ``failed`` is None when every length tried was learned; ``learned`` is 0
+    when every length tried failed.
+    """
+    ok = {int(r["T"]): float(r["accuracy"]) >= LEARNED for r in rows}
+    failed = min((T for T, good in ok.items() if not good), default=None)
+    learned = max((T for T, good in ok.items() if good and (failed is None or T < failed)), default=0)
+    return learned, failed
+
+
+def read_rows(path: Path | str = OUT) -> list[dict[str, Any]]:
+    """The CSV's rows with numbers as numbers (``forget_bias`` None for the RNN)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        r["forget_bias"] = float(r["forget_bias"]) if r["forget_bias"] else None
+        for key in ("lr", "accuracy", "loss", "train_loss", "cpu_seconds"):
+            r[key] = float(r[key])
+        for key in ("seed", "T"):
+            r[key] = int(r[key])
+    return rows
+
+
+def setting_of(row: dict[str, Any]) -> Setting:
+    """The ``Setting`` that produced a row of the CSV."""
+    fb = row["forget_bias"]
+    return Setting(row["kind"], row["init"], None if fb in (None, "") else float(fb), float(row["lr"]))
+
+
+def _write(rows: list[dict[str, Any]], path: Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({k: repr(v) if isinstance(v, float) and k != "cpu_seconds" else v for k, v in r.items()})
+
+
+def _log(row: dict[str, Any]) -> None:
+    print(f"{row['stage']:5s} {row['model']:28s} seed {row['seed']} T = {row['T']:3d}  "
+          f"accuracy {row['accuracy']:.3f}  ({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"CSV to write (default {OUT.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    started = time.time()
+    ctx = multiprocessing.get_context("spawn")  # fresh interpreters: no BLAS threads inherited through fork
+    with ctx.Pool(args.jobs) as pool:
+        tune_jobs = sorted(((s, T) for s in RNN_GRID + LSTM_GRID for T in TUNE_LENGTHS),
+                           key=lambda j: -j[1] * (4 if j[0].kind == "lstm" else 1))  # longest first
+        tune_rows = []
+        for row in pool.imap_unordered(_tune_job, tune_jobs):
+            _log(row)
+            tune_rows.append(row)
+        chosen = [best_setting(tune_rows, RNN_GRID), best_setting(tune_rows, LSTM_GRID)]
+        print(f"tuned: {chosen[0].label}; {chosen[1].label}", file=sys.stderr, flush=True)
+        settings = chosen + [s for s in FIRST_SETTINGS if s not in chosen]
+        chains = sorted(((s, seed) for s in settings for seed in REACH_SEEDS), key=lambda j: j[0].kind != "lstm")
+        reach_rows = []
+        for rows in pool.imap_unordered(reach_chain, chains):
+            for row in rows:
+                _log(row)
+            reach_rows.extend(rows)
+    order = {s.label: k for k, s in enumerate(RNN_GRID + LSTM_GRID)}
+    tune_rows.sort(key=lambda r: (order[r["model"]], r["T"]))
+    reach_rows.sort(key=lambda r: (order[r["model"]], r["seed"], r["T"]))
+    _write(tune_rows + reach_rows, args.out)
+    cpu = sum(r["cpu_seconds"] for r in tune_rows + reach_rows)
+    print(f"wrote {len(tune_rows) + len(reach_rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
+          f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
