@@ -3,14 +3,14 @@
 ``from lstm_tutorial.gradcheck import numerical_gradient, relative_error``
 (``lstm_tutorial.numpy`` re-exports both, so ``lt.numerical_gradient`` works too).
 
-What is here
-------------
+What is here:
+
 * ``numerical_gradient``: the central-difference gradient of any scalar
   function with respect to one float64 array, one entry at a time;
 * ``relative_error``: one scale-free number to compare two gradients.
 
-What is left out
-----------------
+What is left out:
+
 Automatic choice of the step ``eps``, complex-step and higher-order
 differences, and sampling a few entries of a large array: the book's arrays
 are small enough to check every entry. This module needs only NumPy and knows
@@ -31,6 +31,8 @@ __all__ = ["numerical_gradient", "relative_error"]
 
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of a scalar function with respect to ``x``.
+
+    Taught in chapter 8; the tests check every backward pass with it.
 
     ``dL/dx[k] ~ (f(x + eps e_k) - f(x - eps e_k)) / (2 eps)`` for every entry k.
     Two errors pull against each other: the truncation error of the formula
@@ -55,8 +57,6 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     Returns
     -------
     ndarray, shape of ``x``
-
-    Taught in chapter 8; the tests check every backward pass with it.
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError(
@@ -82,6 +82,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
 def relative_error(a: Any, b: Any) -> float:
     """``max |a - b| / max(|a| + |b|)``: 0 for equal arrays, about 1 for unrelated ones.
 
+    Taught in chapter 8; the tests' gradient checks use it too.
+
     Scale-free, so one threshold (1e-6 in float64) fits every gradient
     in the book; returns 0.0 when both are all zeros.
 
@@ -93,8 +95,6 @@ def relative_error(a: Any, b: Any) -> float:
     Returns
     -------
     float, in [0, 1]
-
-    Taught in chapter 8; the tests' gradient checks use it too.
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
