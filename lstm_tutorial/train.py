@@ -2,8 +2,8 @@
 
 ``from lstm_tutorial import train``
 
-What is here
-------------
+What is here:
+
 * ``bce_with_logits``: the loss of the article's sigmoid output neuron with
   its gradient ``(loss, dlogits)``, computed from the logit so it never takes
   the log of a sigmoid that rounded to 0 (chapter 8);
@@ -25,8 +25,8 @@ Parameters and gradients are *trees* of float arrays: an ``LSTMParams`` or
 ``{"cell": LSTMParams, "W_y": ..., "b_y": ...}``). Gradients have the same
 structure as the parameters.
 
-What is left out
-----------------
+What is left out:
+
 Weight decay, learning-rate schedules, other optimisers, early stopping and
 checkpoints: ``torch.optim`` has them all (chapter 10). Everything here is for
 the book's small models, where a reader can follow each update.
@@ -131,6 +131,8 @@ def _matching_leaves(grads: Tree, like: list[tuple[str, Array]]) -> list[Array]:
 def bce_with_logits(logits: Any, targets: Any) -> tuple[float, Array]:
     """Binary cross-entropy of sigmoid outputs, from the logits, and its gradient.
 
+    Taught in chapter 8. ``torch.nn.BCEWithLogitsLoss`` computes the same.
+
     With ``p = sigmoid(z)`` the output neuron's prediction, the loss of one
     entry is ``-(y log p + (1 - y) log(1 - p))``. Written with the logit ``z``
     it is ``max(z, 0) - z y + log(1 + exp(-|z|))``: no exponential overflows
@@ -150,8 +152,6 @@ def bce_with_logits(logits: Any, targets: Any) -> tuple[float, Array]:
         The mean over all entries.
     dlogits : ndarray, shape of ``logits``
         ``dloss/dz = (sigmoid(z) - y) / N`` with N the number of entries.
-
-    Taught in chapter 8. ``torch.nn.BCEWithLogitsLoss`` computes the same.
     """
     z = V.as_float_array("logits", logits)
     y = V.as_float_array("targets", targets)
@@ -196,6 +196,8 @@ def _softmax_cross_entropy(z: Array, y: Array) -> tuple[float, Array]:
 def output_neuron_backward(dlogits: Any, h: Any, W_y: Any) -> tuple[Array, Array, Array]:
     """Backward pass of the output neuron's pre-activation ``z = h W_y^T + b_y``.
 
+    Taught in chapter 8.
+
     Parameters
     ----------
     dlogits : ndarray, shape (..., K)
@@ -212,8 +214,6 @@ def output_neuron_backward(dlogits: Any, h: Any, W_y: Any) -> tuple[Array, Array
         ``sum over entries of dz``.
     dh : ndarray, shape (..., H)
         ``dz W_y``: the gradient handed to the cell's backward pass.
-
-    Taught in chapter 8.
     """
     dz = V.as_float_array("dlogits", dlogits)
     h = V.as_float_array("h", h)
@@ -245,6 +245,8 @@ def init_classifier(
 ) -> dict[str, Any]:
     """A recurrent cell with the article's output neuron reading its last hidden state.
 
+    Taught in chapter 8.
+
     Parameters
     ----------
     kind : {"lstm", "rnn"}
@@ -264,8 +266,6 @@ def init_classifier(
     -------
     dict
         ``{"cell": LSTMParams or RNNParams, "W_y": (K, H), "b_y": (K,)}``.
-
-    Taught in chapter 8.
     """
     kind = V.check_choice("kind", kind, ("lstm", "rnn"))
     seed = V.check_int("seed", seed, 0)
@@ -346,6 +346,8 @@ def _forward(model: Mapping[str, Any], xs: Any) -> tuple[Array, Array, Array, Ca
 def last_step_loss(model: Mapping[str, Any], xs: Any, ys: Any) -> tuple[float, dict[str, Any]]:
     """Loss of the prediction at the last step, and its gradient for every parameter.
 
+    Taught in chapter 8; trained in chapter 9.
+
     Forward through the cell, the output neuron on ``h_T``, the loss, then
     back: ``output_neuron_backward`` gives ``dL/dh_T``, which is the only
     non-zero row of ``dhs`` handed to ``lstm_backward``/``rnn_backward``.
@@ -365,8 +367,6 @@ def last_step_loss(model: Mapping[str, Any], xs: Any, ys: Any) -> tuple[float, d
     loss : float
     grads : dict
         Same structure as ``model``: ``{"cell": ..., "W_y": ..., "b_y": ...}``.
-
-    Taught in chapter 8; trained in chapter 9.
     """
     hs, W_y, b_y, backward = _forward(model, xs)
     y = _check_targets("ys", ys, hs.shape[1], W_y.shape[0])  # (B,)
@@ -387,6 +387,8 @@ def last_step_loss(model: Mapping[str, Any], xs: Any, ys: Any) -> tuple[float, d
 def accuracy(model: Mapping[str, Any], xs: Any, ys: Any) -> float:
     """Fraction of sequences whose last-step prediction is right.
 
+    Taught in chapter 9 (used for the training run of chapter 8).
+
     One output neuron: predicted label ``1`` when the logit is > 0 (``y^ > 0.5``).
     K > 1: the class with the largest logit.
 
@@ -401,8 +403,6 @@ def accuracy(model: Mapping[str, Any], xs: Any, ys: Any) -> float:
     Returns
     -------
     float in [0, 1]
-
-    Taught in chapter 9 (used for the training run of chapter 8).
     """
     hs, W_y, b_y, _ = _forward(model, xs)
     y = _check_targets("ys", ys, hs.shape[1], W_y.shape[0])  # (B,)
@@ -418,6 +418,8 @@ def accuracy(model: Mapping[str, Any], xs: Any, ys: Any) -> float:
 
 class Adam:
     """The Adam optimiser (Kingma & Ba 2015), updating NumPy arrays in place.
+
+    Taught in chapter 8.
 
     For every parameter array ``p`` with gradient ``g``, at step ``t = 1, 2, ...``::
 
@@ -455,8 +457,6 @@ class Adam:
     >>> opt = Adam(params, lr=0.01)
     >>> grads = lt.LSTMParams(*(np.ones_like(p) for p in params))
     >>> params = opt.step(grads)   # same object, arrays changed in place
-
-    Taught in chapter 8.
     """
 
     def __init__(
@@ -510,6 +510,8 @@ class Adam:
 def clip_grad_norm(grads: Tree, max_norm: float) -> tuple[Tree, float]:
     """Scale all gradients down together when their global norm exceeds ``max_norm``.
 
+    Taught in chapter 8.
+
     The global norm is ``sqrt(sum of g^2 over every entry of every array)``.
     If it is above ``max_norm``, every array is multiplied by
     ``max_norm / norm``, so the clipped norm is exactly ``max_norm`` and the
@@ -544,8 +546,6 @@ def clip_grad_norm(grads: Tree, max_norm: float) -> tuple[Tree, float]:
     underflow), so the norm is computed from the gradients divided by a power
     of two near the largest entry (exact in floating point), and huge
     gradients are still scaled to ``max_norm`` in their own direction.
-
-    Taught in chapter 8.
     """
     max_norm = V.check_float("max_norm", max_norm, 0, open_min=True)
     arrays = [g for _, g in _float_leaves(grads, "grads")]
@@ -609,6 +609,8 @@ def train(
 ) -> dict[str, list[float]]:
     """Minibatch training: ``steps`` updates of ``params`` with Adam and gradient clipping.
 
+    Taught in chapter 8; used in chapter 9.
+
     Each step takes the next minibatch (a new seeded order every epoch),
     computes ``loss, grads = loss_and_grad(params, xs_batch, ys_batch)``,
     clips the gradients to a global norm of ``max_norm`` and lets the
@@ -657,8 +659,6 @@ def train(
     dict of lists
         ``"loss"`` and ``"grad_norm"`` (before clipping) for every step;
         ``"eval_step"`` and one list per key returned by ``evaluate``.
-
-    Taught in chapter 8; used in chapter 9.
     """
     if not callable(loss_and_grad):
         raise TypeError(f"loss_and_grad: expected a function (params, xs, ys) -> (loss, grads), got {type(loss_and_grad).__name__}")
