@@ -2,8 +2,8 @@
 
 ``from lstm_tutorial import data``
 
-What is here
-------------
+What is here:
+
 * ``first_step_task``: the long-range memory task of chapters 8 to 10
   (remember the first step's bit across ``T - 1`` noisy steps);
 * the human numbers text of chapter 11 and its token pipeline:
@@ -16,8 +16,8 @@ What is here
 * chapter 12's character corpus, the package's own source code frozen in a
   file (``load_char_corpus``, file ``CHAR_CORPUS_FILE``), and ``char_vocab``.
 
-What is left out
-----------------
+What is left out:
+
 Downloads: generators are seeded functions, and the real data sets are small
 files inside ``lstm_tutorial/datasets/`` whose source and licence are stated
 in the docstring of their loader. Tokenisers, padding and data loaders of
@@ -56,6 +56,8 @@ __all__ = [
 def first_step_task(n: int, T: int, seed: int = 0, *, noise: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """The long-range memory task: remember the first step's bit until the last step.
 
+    Taught in chapter 9 (used for the small training run of chapter 8).
+
     Each of the ``n`` sequences has ``T`` steps and two input features,
     ``x_t = (value, marker)``. At step 1 the value is the label written as
     -1 (label 0) or +1 (label 1), and the marker is 1. Every later step is a
@@ -82,8 +84,6 @@ def first_step_task(n: int, T: int, seed: int = 0, *, noise: float = 1.0) -> tup
         Time-major inputs; ``xs[:, :, 0]`` is the value, ``xs[:, :, 1]`` the marker.
     labels : ndarray, shape (n,), float64
         The bits to predict at the last step, 0.0 or 1.0.
-
-    Taught in chapter 9 (used for the small training run of chapter 8).
     """
     n = V.check_int("n", n, 1)
     T = V.check_int("T", T, 1)
@@ -125,6 +125,8 @@ def _below_thousand(n: int) -> list[str]:
 def number_to_words(n: int) -> str:
     """Write a whole number from 1 to 999,999 in English words, as the human numbers data set does.
 
+    Taught in chapter 11 (Applications).
+
     Lower case, words separated by single spaces, no "and" and no hyphens:
     ``21 -> "twenty one"``, ``105 -> "one hundred five"``,
     ``9999 -> "nine thousand nine hundred ninety nine"``. So a number is a
@@ -138,8 +140,6 @@ def number_to_words(n: int) -> str:
     Returns
     -------
     str
-
-    Taught in chapter 11 (Applications).
     """
     n = V.check_int("n", n, 1, 999_999)
     words = []
@@ -150,6 +150,8 @@ def number_to_words(n: int) -> str:
 
 def human_numbers(stop: int = 10_000, sep: str = ".") -> list[str]:
     """The human numbers text as tokens: the numbers 1 to ``stop - 1`` in words, ``sep`` between two numbers.
+
+    Taught in chapter 11 (Applications).
 
     ``["one", ".", "two", ".", "three", ..., "nine", "thousand", "nine", "hundred", "ninety", "nine"]``.
     This is the data set that Howard and Gugger built for quick experiments
@@ -170,8 +172,6 @@ def human_numbers(stop: int = 10_000, sep: str = ".") -> list[str]:
     -------
     list of str
         The tokens, in order; deterministic.
-
-    Taught in chapter 11 (Applications).
     """
     stop = V.check_int("stop", stop, 2, 1_000_000)
     if not isinstance(sep, str):
@@ -189,6 +189,8 @@ def human_numbers(stop: int = 10_000, sep: str = ".") -> list[str]:
 def human_numbers_vocab(tokens: list[str] | tuple[str, ...] | None = None) -> list[str]:
     """The distinct tokens in order of first appearance (the token with id ``k`` is ``vocab[k]``).
 
+    Taught in chapter 11 (Applications).
+
     For the default ``human_numbers()`` text this is 30 tokens, starting
     ``["one", ".", "two", "three", ...]``: the 29 words and the separator,
     numbered as in Howard and Gugger's chapter.
@@ -201,8 +203,6 @@ def human_numbers_vocab(tokens: list[str] | tuple[str, ...] | None = None) -> li
     Returns
     -------
     list of str
-
-    Taught in chapter 11 (Applications).
     """
     tokens = human_numbers() if tokens is None else V.check_str_list("tokens", tokens)
     return list(dict.fromkeys(tokens))
@@ -210,6 +210,8 @@ def human_numbers_vocab(tokens: list[str] | tuple[str, ...] | None = None) -> li
 
 def encode_tokens(tokens: list[str] | tuple[str, ...], vocab: list[str] | tuple[str, ...]) -> np.ndarray:
     """Token strings to integer ids: ``ids[k] = vocab.index(tokens[k])``.
+
+    Taught in chapter 11 (Applications).
 
     Parameters
     ----------
@@ -225,8 +227,6 @@ def encode_tokens(tokens: list[str] | tuple[str, ...], vocab: list[str] | tuple[
     ------
     ValueError
         If a token is not in ``vocab`` (the message names it).
-
-    Taught in chapter 11 (Applications).
     """
     tokens = V.check_str_list("tokens", tokens)
     index = {w: k for k, w in enumerate(V.check_str_list("vocab", vocab))}
@@ -241,6 +241,8 @@ def encode_tokens(tokens: list[str] | tuple[str, ...], vocab: list[str] | tuple[
 def decode_tokens(ids: np.ndarray | list[int], vocab: list[str] | tuple[str, ...]) -> list[str]:
     """Integer ids back to token strings (the inverse of ``encode_tokens``).
 
+    Taught in chapter 11 (Applications).
+
     Parameters
     ----------
     ids : ndarray or list of int, shape (N,)
@@ -250,8 +252,6 @@ def decode_tokens(ids: np.ndarray | list[int], vocab: list[str] | tuple[str, ...
     Returns
     -------
     list of str, length N
-
-    Taught in chapter 11 (Applications).
     """
     vocab = V.check_str_list("vocab", vocab)
     a = V.as_int_array("ids", ids, ndim=1, minimum=0, maximum=len(vocab) - 1)
@@ -260,6 +260,8 @@ def decode_tokens(ids: np.ndarray | list[int], vocab: list[str] | tuple[str, ...
 
 def split_stream(ids: np.ndarray, train_fraction: float = 0.8, seq_len: int = 16) -> tuple[np.ndarray, np.ndarray]:
     """Split a token stream into a training head and a validation tail, at a whole number of sequences.
+
+    Taught in chapter 11 (Applications).
 
     The stream holds ``n = (len(ids) - 1) // seq_len`` sequences of ``seq_len``
     tokens (with the next token of each as target). The first
@@ -280,8 +282,6 @@ def split_stream(ids: np.ndarray, train_fraction: float = 0.8, seq_len: int = 16
     train_ids : ndarray, shape (cut + 1,)
     valid_ids : ndarray, shape (N - cut,)
         With ``cut = int(train_fraction * n) * seq_len``; views of ``ids``.
-
-    Taught in chapter 11 (Applications).
     """
     a = V.as_int_array("ids", ids, ndim=1, minimum=0)
     train_fraction = V.check_float("train_fraction", train_fraction, 0, 1, open_min=True, open_max=True)
@@ -297,6 +297,8 @@ def language_model_batches(
     ids: np.ndarray, seq_len: int = 16, batch_size: int = 64
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cut a token stream into time-major batches for next-token prediction, the state carried across batches.
+
+    Taught in chapter 11 (Applications).
 
     The stream is cut into ``batch_size`` contiguous parts, one per column of
     a batch, and each part into pieces of ``seq_len`` tokens; batch ``k``
@@ -329,8 +331,6 @@ def language_model_batches(
     ------
     ValueError
         If the stream is too short for one batch (an empty stream included).
-
-    Taught in chapter 11 (Applications).
     """
     a = V.as_int_array("ids", ids, ndim=1, minimum=0).astype(np.int64, copy=False)
     seq_len = V.check_int("seq_len", seq_len, 1)
@@ -357,6 +357,8 @@ CO2_FILE = "mauna_loa_co2_weekly.csv"
 
 def load_co2(freq: str = "monthly", *, fill: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Atmospheric CO2 at Mauna Loa, Hawaii, March 1958 to December 2001 (shipped, no download).
+
+    Taught in chapter 11 (Applications).
 
     The file ``lstm_tutorial/datasets/mauna_loa_co2_weekly.csv`` holds 2,284
     weekly averages (ppmv: parts per million by volume), 59 of them missing.
@@ -390,8 +392,6 @@ def load_co2(freq: str = "monthly", *, fill: bool = True) -> tuple[np.ndarray, n
         (monthly). T = 2284 weekly, 526 monthly.
     co2 : ndarray, shape (T,), float64
         CO2 concentration in ppmv.
-
-    Taught in chapter 11 (Applications).
     """
     from importlib import resources
 
@@ -418,6 +418,8 @@ def load_co2(freq: str = "monthly", *, fill: bool = True) -> tuple[np.ndarray, n
 def forecast_windows(series: np.ndarray, length: int, stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into overlapping windows for one-step-ahead forecasting at every step.
 
+    Taught in chapter 11 (Applications).
+
     Window ``w`` starts at ``s = w * stride``; its inputs are
     ``series[s], ..., series[s + length - 1]`` and its targets the values one
     step later, ``series[s + 1], ..., series[s + length]``: a model with an
@@ -438,8 +440,6 @@ def forecast_windows(series: np.ndarray, length: int, stride: int = 1) -> tuple[
         Time-major, ready for an LSTM: ``W = (N - T - 1) // stride + 1`` windows.
     targets : ndarray, shape (T, W, D)
         ``targets[t, w] = series[w * stride + t + 1]``.
-
-    Taught in chapter 11 (Applications).
     """
     s = V.as_float_array("series", series)  # NaN refused: fill the gaps first (load_co2 does)
     if s.ndim not in (1, 2) or s.shape[0] < 2:
