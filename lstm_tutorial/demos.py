@@ -96,6 +96,8 @@ def _rnn_memory(w_h: float, T: int, w_x: float, b_h: float, seed: int) -> dict[s
 def rnn_memory_demo(w_h: float, T: int, *, w_x: float = 1.0, b_h: float = 0.0, seed: int = 0) -> dict[str, np.ndarray]:
     """Two sequences that differ only in ``x_1``, through the one-neuron RNN of chapter 1.
 
+    Taught in chapter 1.
+
     Sequence A starts with ``x_1 = +1``, sequence B with ``x_1 = -1``; the
     later inputs are the same small random numbers (seeded) for both. If the
     network remembered ``x_1``, ``h_t`` of A and B would stay apart.
@@ -123,8 +125,6 @@ def rnn_memory_demo(w_h: float, T: int, *, w_x: float = 1.0, b_h: float = 0.0, s
         A weight that is not a number, ``T`` or ``seed`` not an int.
     ValueError
         A weight that is NaN or infinite, ``T < 1``, ``seed < 0``.
-
-    Taught in chapter 1.
     """
     v = _numbers(w_h=w_h, w_x=w_x, b_h=b_h)
     return _rnn_memory(v["w_h"], V.check_int("T", T, 1), v["w_x"], v["b_h"], V.check_int("seed", seed, 0))
@@ -137,6 +137,8 @@ def rnn_memory_demo(w_h: float, T: int, *, w_x: float = 1.0, b_h: float = 0.0, s
 
 def gate_demo(z: float, signal: float = 1.0) -> dict[str, float]:
     """What a gate does with its pre-activation ``z``: the fraction it lets through.
+
+    Taught in chapter 2.
 
     A gate is a sigmoid neuron; its output ``sigmoid(z)`` is read as the
     fraction of a signal that passes (1 keeps all of it, 0.5 half, 0 nothing)::
@@ -161,8 +163,6 @@ def gate_demo(z: float, signal: float = 1.0) -> dict[str, float]:
     ------
     TypeError, ValueError
         If ``z`` or ``signal`` is not one finite number.
-
-    Taught in chapter 2.
     """
     v = _numbers(z=z, signal=signal)
     fraction = float(lt.sigmoid(v["z"]))
@@ -174,6 +174,8 @@ def cell_values(
     x: Any, h_prev: Any, c_prev: Any, params: lt.LSTMParams, *, W_y: Any = None, b_y: Any = None
 ) -> dict[str, float]:
     """Every quantity of one LSTM step, ready for ``diagram.draw_lstm_cell(values=...)``.
+
+    Used in chapters 2-5 and 7, under the cell diagram.
 
     Computed with the NumPy backend's own functions (``forget_gate``,
     ``input_gate``, ``candidate``, ``output_gate``, ``lstm_cell`` and, if
@@ -205,8 +207,6 @@ def cell_values(
     ValueError
         If the hidden or input size is not 1, ``W_y`` without ``b_y`` (or the
         reverse), or an input is not one finite number.
-
-    Used in chapters 2-5 and 7, under the cell diagram.
     """
     if V.lstm_param_sizes(params, lt.LSTMParams) != (1, 1):
         raise V.shape_error(
@@ -238,6 +238,8 @@ def _forget(f: float, c_prev: float) -> dict[str, float]:
 def forget_demo(f: float, c_prev: float) -> dict[str, float]:
     """The forget part with the gate set by hand: how much of ``C_{t-1}`` is kept.
 
+    Taught in chapter 3.
+
     With the input part switched off (``i_t = 0``, chapter 4) the new memory
     is only what the forget gate keeps::
 
@@ -260,8 +262,6 @@ def forget_demo(f: float, c_prev: float) -> dict[str, float]:
     ------
     TypeError, ValueError
         If a value is not one finite number, or ``f`` is outside [0, 1].
-
-    Taught in chapter 3.
     """
     v = _numbers(f=f, c_prev=c_prev)
     return _forget(v["f"], v["c_prev"])
@@ -271,6 +271,8 @@ def forget_from_weights_demo(
     w_h: float, w_x: float, b: float, h_prev: float, x: float, c_prev: float
 ) -> dict[str, float]:
     """Where ``f_t`` comes from: the forget gate of a one-neuron cell, from its weights.
+
+    Taught in chapter 3.
 
     ``W_f = [[w_h, w_x]]`` (shape (1, 2): the ``h_{t-1}`` column first, then
     the ``x_t`` column) and ``b_f = [b]``::
@@ -300,8 +302,6 @@ def forget_from_weights_demo(
     ------
     TypeError, ValueError
         If a value is not one finite number.
-
-    Taught in chapter 3.
     """
     v = _numbers(w_h=w_h, w_x=w_x, b=b, h_prev=h_prev, x=x, c_prev=c_prev)
     zeros_w, zeros_b = np.zeros((1, 2)), np.zeros(1)  # the other parts play no role here
@@ -316,6 +316,8 @@ def forget_from_weights_demo(
 
 def input_demo(f: float, i: float, c_tilde: float, c_prev: float) -> dict[str, float]:
     """The new long-term memory from gate values set by hand, split into its two terms.
+
+    Taught in chapter 4.
 
     ::
 
@@ -345,8 +347,6 @@ def input_demo(f: float, i: float, c_tilde: float, c_prev: float) -> dict[str, f
         A value that is NaN, infinite, out of its range or not a single number.
     TypeError
         A value that is not a number.
-
-    Taught in chapter 4.
     """
     g = _numbers(f=f, i=i, c_tilde=c_tilde, c_prev=c_prev)
     v = _from_gates(g["c_prev"], g["f"], g["i"], g["c_tilde"], o=1.0)  # o does not touch C_t
@@ -358,6 +358,8 @@ def input_demo(f: float, i: float, c_tilde: float, c_prev: float) -> dict[str, f
 
 def output_demo(o: float, f: float, i: float, c_tilde: float, c_prev: float) -> dict[str, float]:
     """The new hidden state from gate values set by hand.
+
+    Taught in chapter 5.
 
     ::
 
@@ -384,8 +386,6 @@ def output_demo(o: float, f: float, i: float, c_tilde: float, c_prev: float) -> 
     TypeError, ValueError
         As ``input_demo``: a value that is not a number, or NaN, infinite, out
         of its range or not a single number.
-
-    Taught in chapter 5.
     """
     g = _numbers(o=o, f=f, i=i, c_tilde=c_tilde, c_prev=c_prev)
     v = _from_gates(g["c_prev"], g["f"], g["i"], g["c_tilde"], g["o"])
@@ -406,6 +406,8 @@ def memory_lstm_params(
     w_c: float = 1.0,
 ) -> lt.LSTMParams:
     """A one-unit LSTM set by hand so that its memory is easy to follow.
+
+    Taught in chapter 6.
 
     Every gate ignores ``h_{t-1}`` and ``x_t`` (weights 0) and is set by its
     bias alone; only the candidate reads the input::
@@ -430,8 +432,6 @@ def memory_lstm_params(
     -------
     LSTMParams
         Hidden size 1, input size 1: weights (1, 2), biases (1,), float64.
-
-    Taught in chapter 6.
     """
     v = _numbers(forget_bias=forget_bias, input_bias=input_bias, output_bias=output_bias, w_c=w_c)  # checked floats
     b_f = np.array([v["forget_bias"]])  # (1,)
@@ -448,6 +448,8 @@ def memory_comparison_demo(
     forget_bias: float, T: int, *, w_h: float = 0.9, seed: int = 0
 ) -> dict[str, np.ndarray]:
     """The same two sequences through chapter 1's RNN and a hand-set one-unit LSTM.
+
+    Taught in chapter 6.
 
     The sequences are those of ``rnn_memory_demo`` (same seed): A starts with
     ``x_1 = +1``, B with ``x_1 = -1``, the later inputs are shared. The RNN
@@ -473,8 +475,6 @@ def memory_comparison_demo(
         for the LSTM the same names with ``lstm_`` and also ``lstm_c_a``,
         ``lstm_c_b``, ``lstm_c_gap`` (the long-term memories) and ``lstm_f``
         (the forget gate along A).
-
-    Taught in chapter 6.
     """
     v = _numbers(forget_bias=forget_bias, w_h=w_h)
     rnn = _rnn_memory(v["w_h"], V.check_int("T", T, 1), 1.0, 0.0, V.check_int("seed", seed, 0))
