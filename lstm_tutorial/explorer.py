@@ -59,7 +59,7 @@ __all__ = ["DEFAULT_SLIDERS", "PARTS", "SLIDERS", "Explorer", "cell_explorer", "
 #: Values of ``part`` (the part of the cell the diagram highlights).
 PARTS: tuple[str, ...] = ("forget", "input", "output", "cell")
 
-#: Every slider of ``cell_explorer``: name -> (min, max), the ranges of the
+#: Every slider of ``cell_explorer``, name -> (min, max), the ranges of the
 #: quantities (gates are sigmoid outputs, the candidate a tanh output).
 SLIDERS: dict[str, tuple[float, float]] = {
     "c_prev": (-2.0, 2.0),
@@ -69,7 +69,7 @@ SLIDERS: dict[str, tuple[float, float]] = {
     "o": (0.0, 1.0),
 }
 
-#: Sliders shown by default for each part: what that part reads.
+#: Sliders shown by default for each part, the ones that part reads.
 DEFAULT_SLIDERS: dict[str, tuple[str, ...]] = {
     "forget": ("c_prev", "f"),
     "input": ("c_prev", "f", "i", "c_tilde"),
@@ -543,6 +543,8 @@ def cell_explorer(
 ) -> Explorer:
     """Kernel-free sliders over one LSTM cell, with the cell diagram.
 
+    Used in chapters 3-5, one part each.
+
     Moving a slider recomputes, in the reader's browser::
 
         C_t = f_t * C_{t-1} + i_t * C~_t
@@ -582,8 +584,6 @@ def cell_explorer(
     ValueError
         Unknown ``part``, unknown or repeated ``sliders``, a value out of its
         range or off the slider's grid, a malformed ``uid``.
-
-    Used in chapters 3-5, one part each.
     """
     V.check_choice("part", part, PARTS)
     shown = _check_sliders(part, sliders)
@@ -641,6 +641,8 @@ def _gate_svg(uid: str, z: float, s: float) -> str:
 def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
     """Kernel-free slider for a gate's pre-activation ``z``: how much the gate keeps.
 
+    Used in chapter 2 (gates).
+
     A gate is a sigmoid neuron; its output ``sigmoid(z)`` in (0, 1) is the
     fraction of a signal it lets through. The browser recomputes it as the
     slider moves (``z`` in [-6, 6], step 0.01), prints it (also as a
@@ -664,8 +666,6 @@ def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
         ``z`` not a number, ``uid`` not a str.
     ValueError
         ``z`` out of range, NaN or off the slider's grid; a malformed ``uid``.
-
-    Used in chapter 2 (gates).
     """
     zv = V.check_scalar("z", z, *_Z_RANGE)
     _check_on_grid("z", zv)
