@@ -2,8 +2,8 @@
 
 ``from lstm_tutorial.diagram import draw_lstm_cell, draw_unrolled``
 
-What it holds
--------------
+What it holds:
+
 * ``draw_lstm_cell``: one LSTM cell in the article's layout. The long-term
   memory line ``C_{t-1} -> C_t`` along the top, with the multiply node of the
   forget part (``f_t``) and the add node of the input part (``i_t * C~_t``);
@@ -20,8 +20,8 @@ What it holds
 * ``draw_unrolled``: the same cell copied once per time step, with the
   states passed along (chapters 6 and 8).
 
-What it leaves out
-------------------
+What it leaves out:
+
 One unit only: for hidden size > 1 the values are rejected (pick a unit with
 ``values[k][unit]``); no weights or biases are drawn (they live inside the
 neurons); no peepholes, no batch. The cell's layout is made for an Axes about
@@ -382,6 +382,8 @@ def draw_lstm_cell(
 ) -> Axes:
     """Draw one LSTM cell in the article's notation, optionally with one part highlighted.
 
+    Taught in chapter 2 (the whole cell); chapters 3-5 draw one part each.
+
     Parameters
     ----------
     ax : matplotlib Axes, optional
@@ -410,8 +412,6 @@ def draw_lstm_cell(
     ValueError
         Unknown ``highlight`` or key, a value that is NaN, infinite or has more
         than one element, a ``"y"`` value with ``show_output=False``.
-
-    Taught in chapter 2 (the whole cell); chapters 3-5 draw one part each.
     """
     if highlight is not None:
         V.check_choice("highlight", highlight, HIGHLIGHTS)
@@ -486,6 +486,8 @@ def draw_unrolled(
 ) -> Axes:
     """Draw a recurrent cell unrolled over T steps: the same cell, copied once per step.
 
+    Taught in chapter 6; chapter 8 draws it again for backpropagation through time.
+
     Each copy takes ``x_t`` from below; ``h_t`` (and, for the LSTM, the
     long-term memory ``C_t`` along the top) goes on to the next copy, and,
     with ``outputs``, up into an output neuron ``y^_t``. The run starts from
@@ -513,8 +515,6 @@ def draw_unrolled(
         ``T`` not an int, ``kind`` not a str.
     ValueError
         ``T`` outside [1, 8], or unknown ``kind``.
-
-    Taught in chapter 6; chapter 8 draws it again for backpropagation through time.
     """
     T = V.check_int("T", T, 1, 8)
     lstm = V.check_choice("kind", kind, ("lstm", "rnn")) == "lstm"
