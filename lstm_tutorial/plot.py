@@ -118,6 +118,8 @@ def plot_influence(
 ) -> Axes:
     """Plot how much the first input still moves ``h_t``, one line per model.
 
+    Used in chapters 1 and 6.
+
     Parameters
     ----------
     curves : mapping of label -> sequence of shape (T,)
@@ -130,8 +132,6 @@ def plot_influence(
     Returns
     -------
     Axes
-
-    Used in chapters 1 and 6.
     """
     return _finish(_lines(curves, ax, log=log), "time step $t$", ylabel, title)
 
@@ -145,6 +145,8 @@ def plot_sequences(
 ) -> Axes:
     """Plot several per-step series (hidden states, predictions) against the step t = 1..T.
 
+    Used in chapters 1, 3, 4, 6 and 9.
+
     Parameters
     ----------
     curves : mapping of label -> sequence of shape (T,)
@@ -154,8 +156,6 @@ def plot_sequences(
     Returns
     -------
     Axes
-
-    Used in chapters 1, 3, 4, 6 and 9.
     """
     return _finish(_lines(curves, ax), "time step $t$", ylabel, title)
 
@@ -169,6 +169,8 @@ def plot_activation(
 ) -> Axes:
     """Draw ``sigmoid`` or ``tanh`` and, if ``z`` is given, mark the point ``(z, act(z))``.
 
+    Taught in chapter 2 (a gate turns a pre-activation into a fraction); chapter 4 draws tanh.
+
     Parameters
     ----------
     name : {"sigmoid", "tanh"}
@@ -181,8 +183,6 @@ def plot_activation(
     Returns
     -------
     Axes
-
-    Taught in chapter 2 (a gate turns a pre-activation into a fraction); chapter 4 draws tanh.
     """
     from lstm_tutorial import numpy as lt
 
@@ -261,6 +261,8 @@ def plot_gate_heatmap(
 ) -> Axes:
     """Show the gates (and memories) of every unit at every step as a heatmap.
 
+    Taught in chapter 6.
+
     One row per part and unit (``f_t`` of unit 1, unit 2, ..., then ``i_t`` ...),
     one column per time step t = 1..T, and a colourbar. When only the sigmoid
     gates ``f, i, o`` are shown the colours run from 0 (closed) to 1 (open);
@@ -294,8 +296,6 @@ def plot_gate_heatmap(
         ``cache`` is not an LSTMCache, or ``sample`` is not an int.
     ValueError
         Unknown or repeated part, no parts, ``sample`` out of range.
-
-    Taught in chapter 6.
     """
     blocks = _heatmap_blocks(cache, parts, sample)  # one (H, T) block per part, (D, T) for "x"
     data = np.concatenate(list(blocks.values()), axis=0)  # (rows, T)
@@ -341,6 +341,8 @@ def plot_learning_curves(
 ) -> Axes:
     """Plot a metric after every epoch, one line per model, with optional reference levels.
 
+    Used in chapter 11.
+
     Parameters
     ----------
     curves : mapping of label -> sequence of shape (E,)
@@ -354,8 +356,6 @@ def plot_learning_curves(
     Returns
     -------
     Axes
-
-    Used in chapter 11.
     """
     ax = _lines(curves, ax, axis="E", min_len=1)
     for k, (label, level) in enumerate((references or {}).items()):
@@ -375,6 +375,8 @@ def plot_forecast(
 ) -> Axes:
     """Plot a series and forecasts of its held-out tail: the truth in black, each forecast in colour.
 
+    Used in chapter 11.
+
     The forecasts cover the last M points of the series; the held-out part is
     shaded and starts at the dotted line.
 
@@ -392,8 +394,6 @@ def plot_forecast(
     Returns
     -------
     Axes
-
-    Used in chapter 11.
     """
     t = np.asarray(t)
     y = V.as_float_array("truth", truth)
@@ -428,6 +428,8 @@ def plot_loss(
 ) -> Axes:
     """Plot a per-step training curve (e.g. the loss of ``train.train``) and its moving average.
 
+    Used in chapters 8 and 9.
+
     Parameters
     ----------
     history : mapping with a sequence of shape (steps,) under ``key``
@@ -444,8 +446,6 @@ def plot_loss(
     Returns
     -------
     Axes
-
-    Used in chapters 8 and 9.
     """
     if not isinstance(history, Mapping):
         raise TypeError(f"history: expected a mapping such as the dict train.train returns, got {type(history).__name__}")
@@ -482,6 +482,8 @@ def plot_accuracy_vs_length(
 ) -> Axes:
     """Plot final accuracy against sequence length, one line per model.
 
+    Used in chapter 9.
+
     Parameters
     ----------
     results : mapping of label -> mapping of T -> accuracy
@@ -495,8 +497,6 @@ def plot_accuracy_vs_length(
     -------
     Axes
         Logarithmic x axis (the lengths usually grow geometrically), labelled with the lengths.
-
-    Used in chapter 9.
     """
     if not results:
         raise ValueError("results: expected at least one label -> {T: accuracy} entry, got none")
@@ -528,6 +528,8 @@ def plot_reach(
 ) -> Axes:
     """Plot how far each model's memory reached: one bracket per run, from the longest T learned to the shortest failed.
 
+    Used in chapter 9.
+
     Parameters
     ----------
     brackets : mapping of label -> sequence of (learned, failed) pairs
@@ -545,8 +547,6 @@ def plot_reach(
         row slightly apart; logarithmic x axis. A filled circle marks
         ``learned``, a cross ``failed``, a line joins them; a triangle
         pointing right marks a run that never failed.
-
-    Used in chapter 9.
     """
     if not isinstance(brackets, Mapping):
         raise TypeError(f"brackets: expected a mapping of label -> (learned, failed) pairs, got {type(brackets).__name__}")
@@ -598,6 +598,8 @@ def plot_gradient_by_distance(
 ) -> Axes:
     """Plot gradient norms against the distance ``k = T - t`` they travelled back, one line per model.
 
+    Used in chapters 8 and 9.
+
     Parameters
     ----------
     curves : mapping of label -> sequence of shape (T,)
@@ -612,8 +614,6 @@ def plot_gradient_by_distance(
     Returns
     -------
     Axes
-
-    Used in chapters 8 and 9.
     """
     ax = _lines(curves, ax, log=log, first_x=0, markersize=2)
     return _finish(ax, "distance $k = T - t$ (steps back from the last one)", ylabel, title)
