@@ -2,8 +2,8 @@
 
 ``from lstm_tutorial import numpy as lt``
 
-What is here
-------------
+What is here:
+
 * ``sigmoid``/``tanh``: elementwise, with no overflow warning and full relative
   precision (``sigmoid(-40)`` is 4.25e-18, not 0);
 * the plain RNN of chapter 1: ``init_rnn_params``, ``rnn_cell``, ``rnn``, and
@@ -21,8 +21,8 @@ What is here
 * ``numerical_gradient``/``relative_error``, re-exported from
   ``lstm_tutorial.gradcheck``: the finite-difference checks of chapter 8.
 
-What is left out
-----------------
+What is left out:
+
 Multi-layer and bidirectional stacks, dropout, peephole connections and GPUs:
 the book builds one layer and hands the reader to ``torch.nn.LSTM``
 (chapter 10) for the rest.
@@ -112,6 +112,8 @@ def _sigmoid(z: Array) -> Array:
 def sigmoid(z: Any) -> Array:
     """Logistic function ``1 / (1 + exp(-z))``, elementwise.
 
+    Taught in chapter 1 (the output neuron) and chapter 2 (gates).
+
     Never warns: ``sigmoid(-1000)`` is 0 and ``sigmoid(1000)`` is 1, as in
     torch. Precise on both sides, down to the smallest positive float:
     ``sigmoid(-40)`` is 4.25e-18 and ``sigmoid(-700)`` is 9.86e-305.
@@ -125,14 +127,14 @@ def sigmoid(z: Any) -> Array:
     -------
     ndarray
         Same shape as ``z``, values in [0, 1]; float32 stays float32.
-
-    Taught in chapter 1 (the output neuron) and chapter 2 (gates).
     """
     return _sigmoid(V.as_float_array("z", z))
 
 
 def tanh(z: Any) -> Array:
     """Hyperbolic tangent, elementwise; never overflows (``tanh(1000)`` is 1).
+
+    Taught in chapter 1.
 
     Parameters
     ----------
@@ -143,8 +145,6 @@ def tanh(z: Any) -> Array:
     -------
     ndarray
         Same shape as ``z``, values in [-1, 1].
-
-    Taught in chapter 1.
     """
     return np.tanh(V.as_float_array("z", z))
 
@@ -231,6 +231,8 @@ def _uniform_init(input_size: Any, hidden_size: Any, seed: Any) -> tuple[np.rand
 def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNParams:
     """Random RNN parameters, each entry uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (float64).
 
+    Taught in chapter 1.
+
     The bound is ``torch.nn.RNN``'s: it keeps each pre-activation's variance
     roughly independent of ``H``, so tanh starts in its sloped part. One
     difference: torch has two bias vectors (``bias_ih``, ``bias_hh``), each
@@ -253,8 +255,6 @@ def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNPara
     -------
     RNNParams
         ``W_h (H, H)``, ``W_x (H, D)``, ``b_h (H,)``.
-
-    Taught in chapter 1.
     """
     rng, k, D, H = _uniform_init(input_size, hidden_size, seed)
     return RNNParams(
@@ -268,6 +268,8 @@ def init_lstm_params(
     input_size: int, hidden_size: int, seed: int = 0, *, forget_bias: float | None = None
 ) -> LSTMParams:
     """Random LSTM parameters, each entry uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (float64).
+
+    Taught in chapter 2.
 
     The weights follow ``torch.nn.LSTM``'s scheme exactly (see
     ``init_rnn_params`` for why that bound). The biases do not: torch has two
@@ -298,8 +300,6 @@ def init_lstm_params(
     -------
     LSTMParams
         Weights ``(H, H + D)``, biases ``(H,)``.
-
-    Taught in chapter 2.
     """
     rng, k, D, H = _uniform_init(input_size, hidden_size, seed)
     Ws = [rng.uniform(-k, k, (H, H + D)) for _ in range(4)]  # 4 x (H, H + D): W_f, W_i, W_c, W_o
@@ -318,6 +318,8 @@ def init_lstm_params(
 def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Array:
     """One step of the plain RNN: ``h_t = tanh(W_h h_{t-1} + W_x x_t + b_h)``.
 
+    Taught in chapter 1.
+
     Parameters
     ----------
     x : ndarray, shape (B, D) or (D,)
@@ -330,8 +332,6 @@ def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Array:
     -------
     ndarray, shape (B, H) or (H,)
         The new hidden state ``h_t``.
-
-    Taught in chapter 1.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "rnn")
     return np.tanh(h_prev @ params.W_h.T + x @ params.W_x.T + params.b_h)  # (B, H)
@@ -377,6 +377,8 @@ def _rnn_inputs(xs: Any, h0: Any, params: Any) -> tuple[Array, Array, RNNParams,
 def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNCache]:
     """Run the plain RNN over a sequence and keep what the backward pass needs.
 
+    Taught in chapter 1; backward in chapter 8.
+
     Parameters
     ----------
     xs : ndarray, shape (T, B, D) or (T, D)
@@ -392,11 +394,11 @@ def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNC
     cache : RNNCache
         Read-only copies of what the backward pass needs.
 
+    Notes
+    -----
     Equations::
 
         h_t = tanh(W_h h_{t-1} + W_x x_t + b_h)
-
-    Taught in chapter 1; backward in chapter 8.
     """
     xs, h0, params, b = _rnn_inputs(xs, h0, params)  # (T, B, D), (B, H): the cache's own copies
     T, B, D = xs.shape
@@ -419,6 +421,8 @@ def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNC
 def rnn(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array]:
     """Run the plain RNN over a sequence: ``(hs, h_n)``; ``h0=None`` means zeros.
 
+    Taught in chapter 1.
+
     Parameters
     ----------
     xs : ndarray, shape (T, B, D) or (T, D)
@@ -429,8 +433,6 @@ def rnn(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array]:
     -------
     hs : ndarray, shape (T, B, H) or (T, H)
     h_n : ndarray, shape (B, H) or (H,)
-
-    Taught in chapter 1.
     """
     hs, h_n, _ = rnn_forward(xs, h0, params)
     return hs, h_n
@@ -439,6 +441,8 @@ def rnn(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array]:
 @_saturating
 def rnn_backward(dhs: Any, cache: RNNCache, dh_n: Any = None) -> tuple[RNNParams, Array, Array]:
     """Backpropagation through time for the plain RNN.
+
+    Taught in chapter 8.
 
     Parameters
     ----------
@@ -456,6 +460,8 @@ def rnn_backward(dhs: Any, cache: RNNCache, dh_n: Any = None) -> tuple[RNNParams
     dxs : ndarray, shape of ``xs``
     dh0 : ndarray, shape of ``h0``
 
+    Notes
+    -----
     Equations (``z_t`` the pre-activation)::
 
         dh_t  = dhs_t + W_h^T dz_{t+1}
@@ -464,8 +470,6 @@ def rnn_backward(dhs: Any, cache: RNNCache, dh_n: Any = None) -> tuple[RNNParams
 
     Each step multiplies the gradient by ``W_h^T`` and a tanh slope below 1:
     over many steps it shrinks geometrically (chapter 1 measures it).
-
-    Taught in chapter 8.
     """
     if not isinstance(cache, RNNCache):
         raise TypeError(f"cache: expected the RNNCache from rnn_forward, got {type(cache).__name__}")
@@ -517,6 +521,8 @@ def _gate(hx: Array, W: Array, b: Array, activation: Callable[[Array], Array]) -
 def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     """The forget part's gate: ``f_t = sigmoid(W_f [h_{t-1}, x_t] + b_f)``.
 
+    Taught in chapter 3.
+
     ``f_t`` is the fraction of each entry of the long-term memory ``C_{t-1}``
     that is kept: 1 keeps all of it, 0 wipes it.
 
@@ -529,8 +535,6 @@ def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     Returns
     -------
     ndarray, shape (B, H) or (H,), values in (0, 1)
-
-    Taught in chapter 3.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
     return _gate(_hx(x, h_prev), params.W_f, params.b_f, _sigmoid)  # (B, H)
@@ -539,6 +543,8 @@ def forget_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
 @_saturating
 def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     """The input part's gate: ``i_t = sigmoid(W_i [h_{t-1}, x_t] + b_i)``.
+
+    Taught in chapter 4.
 
     ``i_t`` is the fraction of the candidate ``C~_t`` written into memory.
 
@@ -551,8 +557,6 @@ def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     Returns
     -------
     ndarray, shape (B, H) or (H,), values in (0, 1)
-
-    Taught in chapter 4.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
     return _gate(_hx(x, h_prev), params.W_i, params.b_i, _sigmoid)  # (B, H)
@@ -561,6 +565,8 @@ def input_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
 @_saturating
 def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     """The candidate long-term memory: ``C~_t = tanh(W_c [h_{t-1}, x_t] + b_c)``.
+
+    Taught in chapter 4.
 
     Parameters
     ----------
@@ -571,8 +577,6 @@ def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     Returns
     -------
     ndarray, shape (B, H) or (H,), values in (-1, 1)
-
-    Taught in chapter 4.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
     return _gate(_hx(x, h_prev), params.W_c, params.b_c, np.tanh)  # (B, H)
@@ -581,6 +585,8 @@ def candidate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
 @_saturating
 def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     """The output part's gate: ``o_t = sigmoid(W_o [h_{t-1}, x_t] + b_o)``.
+
+    Taught in chapter 5.
 
     ``o_t`` is the fraction of ``tanh(C_t)`` shown as the hidden state ``h_t``.
 
@@ -593,8 +599,6 @@ def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
     Returns
     -------
     ndarray, shape (B, H) or (H,), values in (0, 1)
-
-    Taught in chapter 5.
     """
     x, h_prev, _ = _step_inputs(x, h_prev, params, "lstm")
     return _gate(_hx(x, h_prev), params.W_o, params.b_o, _sigmoid)  # (B, H)
@@ -603,6 +607,8 @@ def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
 @_saturating
 def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Array, Array]:
     """One LSTM step, built from the article's three parts.
+
+    Taught in chapters 2-5.
 
     Parameters
     ----------
@@ -619,6 +625,8 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Array, Array]:
     c : ndarray, shape (B, H) or (H,)
         New long-term memory ``C_t``.
 
+    Notes
+    -----
     Equations::
 
         f_t  = sigmoid(W_f [h_{t-1}, x_t] + b_f)      forget part
@@ -627,8 +635,6 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Array, Array]:
         C_t  = f_t * C_{t-1} + i_t * C~_t
         o_t  = sigmoid(W_o [h_{t-1}, x_t] + b_o)      output part
         h_t  = o_t * tanh(C_t)
-
-    Taught in chapters 2-5.
     """
     h_prev, c_prev = V.unpack_state(state)
     x, h_prev, H = _step_inputs(x, h_prev, params, "lstm")
@@ -720,6 +726,8 @@ def _stacked(params: LSTMParams) -> tuple[Array, Array, Array]:
 def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[Array, Array], LSTMCache]:
     """Run the LSTM over a sequence and keep every part's value for the backward pass.
 
+    Taught in chapter 6; the cache is used in chapter 8.
+
     Parameters
     ----------
     xs : ndarray, shape (T, B, D) or (T, D)
@@ -743,8 +751,6 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     one product before the loop; inside it, one product adds ``W_h h_{t-1}``,
     and one sigmoid call covers the three gates (at the book's small sizes a
     NumPy call costs more than its arithmetic, so one call is cheaper than three).
-
-    Taught in chapter 6; the cache is used in chapter 8.
     """
     xs, h0, c0, params, b = _lstm_inputs(xs, state, params)  # (T, B, D), (B, H), (B, H): the cache's own copies
     T, B, D = xs.shape
@@ -774,6 +780,8 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
 def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[Array, Array]]:
     """Run the LSTM over a sequence: ``(hs, (h_n, c_n))``; ``state=None`` means zeros.
 
+    Taught in chapter 6.
+
     Parameters
     ----------
     xs : ndarray, shape (T, B, D) or (T, D)
@@ -784,8 +792,6 @@ def lstm(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[Array, A
     -------
     hs : ndarray, shape (T, B, H) or (T, H)
     (h_n, c_n) : pair of ndarray, each (B, H) or (H,)
-
-    Taught in chapter 6.
     """
     hs, state_n, _ = lstm_forward(xs, state, params)
     return hs, state_n
@@ -808,6 +814,8 @@ def lstm_backward(
 ) -> tuple[LSTMParams, Array, tuple[Array, Array]]:
     """Backpropagation through time for the LSTM, one step at a time.
 
+    Taught in chapter 8.
+
     Parameters
     ----------
     dhs : ndarray, shape of ``hs``
@@ -824,6 +832,8 @@ def lstm_backward(
     dxs : ndarray, shape of ``xs``
     (dh0, dc0) : pair of ndarray, shapes of ``h0`` and ``c0``
 
+    Notes
+    -----
     Equations, from step T back to 1 (``z_g`` is part g's pre-activation;
     ``W_{g,h}``, ``W_{g,x}`` the columns of ``W_g`` for ``h_{t-1}`` and ``x_t``)::
 
@@ -834,8 +844,6 @@ def lstm_backward(
         dz_f   = df_t f_t (1 - f_t)   dz_i = di_t i_t (1 - i_t)
         dz_c   = dC~_t (1 - C~_t^2)   dz_o = do_t o_t (1 - o_t)
         dW_g   = sum_t dz_g [h_{t-1}, x_t]^T    db_g = sum_t dz_g    dx_t = sum_g W_{g,x}^T dz_g
-
-    Taught in chapter 8.
     """
     if not isinstance(cache, LSTMCache):
         raise TypeError(f"cache: expected the LSTMCache from lstm_forward, got {type(cache).__name__}")
@@ -892,6 +900,8 @@ def lstm_backward(
 def output_neuron(h: Any, W_y: Any, b_y: Any) -> Array:
     """The article's output neuron: ``y^_t = sigmoid(W_y h_t + b_y)``.
 
+    Taught in chapter 1 (option 1: predict now) and chapter 6.
+
     Parameters
     ----------
     h : ndarray, shape (..., H)
@@ -904,8 +914,6 @@ def output_neuron(h: Any, W_y: Any, b_y: Any) -> Array:
     Returns
     -------
     ndarray, shape (..., K), values in [0, 1]
-
-    Taught in chapter 1 (option 1: predict now) and chapter 6.
     """
     h, W_y, b_y = V.as_float_array("h", h), V.as_float_array("W_y", W_y), V.as_float_array("b_y", b_y)
     if h.ndim < 1:
@@ -925,6 +933,8 @@ def output_neuron(h: Any, W_y: Any, b_y: Any) -> Array:
 def input_influence(xs: Any, state: Any, params: LSTMParams | RNNParams, step: int = 0) -> Array:
     """How strongly the input at ``step`` still moves each later hidden state.
 
+    Taught in chapter 1; used again in chapters 6 and 9.
+
     For every t, the size of the gradient ``d(sum of h_t) / d x_step``
     (its Euclidean norm over the batch and the input features), computed with
     the backward pass (``rnn_backward`` or ``lstm_backward``). For the book's
@@ -943,8 +953,6 @@ def input_influence(xs: Any, state: Any, params: LSTMParams | RNNParams, step: i
     -------
     ndarray, shape (T,)
         Zero before ``step`` (the future cannot affect the past).
-
-    Taught in chapter 1; used again in chapters 6 and 9.
     """
     if isinstance(params, RNNParams):
         hs, _, cache = rnn_forward(xs, state, params)
@@ -969,6 +977,8 @@ def input_influence(xs: Any, state: Any, params: LSTMParams | RNNParams, step: i
 def gradient_by_distance(params: LSTMParams | RNNParams, xs: Any, wrt: str = "input") -> Array:
     """How strongly the last step still depends on what happened k steps earlier.
 
+    Taught in chapters 8 and 9 (the memory path against the recurrent weight).
+
     Entry ``k`` is the norm of a gradient that crosses ``k`` steps backwards,
     averaged over the sequences of the batch:
 
@@ -992,8 +1002,6 @@ def gradient_by_distance(params: LSTMParams | RNNParams, xs: Any, wrt: str = "in
     -------
     ndarray, shape (T,)
         Indexed by the distance ``k = T - t`` (0 is the last step).
-
-    Taught in chapters 8 and 9 (the memory path against the recurrent weight).
     """
     if isinstance(params, (LSTMParams, RNNParams)):
         is_lstm = isinstance(params, LSTMParams)
