@@ -809,9 +809,7 @@ def _final_state_grads(dstate: Any, cache: LSTMCache, b: bool, dtype: np.dtype) 
 
 
 @_saturating
-def lstm_backward(
-    dhs: Any, cache: LSTMCache, dstate: Any = None
-) -> tuple[LSTMParams, Array, tuple[Array, Array]]:
+def lstm_backward(dhs: Any, cache: LSTMCache, dstate: Any = None) -> tuple[LSTMParams, Array, tuple[Array, Array]]:
     """Backpropagation through time for the LSTM, one step at a time.
 
     Taught in chapter 8.
