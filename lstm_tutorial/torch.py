@@ -226,7 +226,7 @@ def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNPara
     The values are those of ``lstm_tutorial.numpy.init_rnn_params`` for the
     same seed (drawn by ``np.random.default_rng(seed)``), converted to
     ``torch.get_default_dtype()`` (float32 unless changed) on the CPU. The
-    tensors do not require gradients; for training, use ``RNNModel`` or call
+    tensors do not require gradients; for training, call
     ``p.requires_grad_()`` on each.
 
     Parameters
