@@ -17,7 +17,7 @@ What is here, one module per job:
   parameter names;
 * ``gradcheck``: finite-difference gradient checks;
 * ``train``: losses with their gradients, Adam, clipping and a training loop
-  in NumPy;
+  in NumPy; ``charmodel``: a character-level language model built on them;
 * ``data``: the book's data sets and task generators;
 * ``demos``: the pure functions under the book's sliders (numbers in, numbers
   out); ``widgets``: the ipywidgets sliders that wrap them; ``explorer``:
