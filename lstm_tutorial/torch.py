@@ -161,11 +161,8 @@ def _as_z(z: Any) -> Tensor:
     """
     if isinstance(z, (bool, np.ndarray)) or not isinstance(z, (int, float, list, tuple)):
         return V.as_float_tensor("z", z)
-    try:
-        z64 = torch.tensor(V.as_float_array("z", z), dtype=torch.float64)
-    except RuntimeError as err:  # e.g. a ragged list
-        raise TypeError(f"z: cannot be read as a float tensor ({err})") from None
-    return z64.to(torch.get_default_dtype())
+    z64 = V.as_float_array("z", z)  # float64; a ragged list is a TypeError, NaN a ValueError
+    return torch.tensor(z64, dtype=torch.float64).to(torch.get_default_dtype())
 
 
 def sigmoid(z: Any) -> Tensor:
