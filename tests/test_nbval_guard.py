@@ -40,9 +40,11 @@ nbval.kernel.RunningKernel.await_reply = await_reply
 
 def _run(tmp_path: Path, guard: bool) -> subprocess.CompletedProcess:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 2"), nbformat.v4.new_code_cell("print(x + 1)")]
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in ("x = 2", "print(x + 1)", "print(x + 2)")]
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="3\n")]
-    nb.cells[0].execution_count, nb.cells[1].execution_count = 1, 2
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="4\n")]
+    for n, cell in enumerate(nb.cells, start=1):
+        cell.execution_count = n
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, tmp_path / "nb.ipynb")
     (tmp_path / "lose_reply.py").write_text(LOSE_SECOND_REPLY)
@@ -62,4 +64,5 @@ def test_a_lost_reply_fails_naming_the_notebook_and_cell(tmp_path):
     with_guard = _run(tmp_path, guard=True)
     assert with_guard.returncode == 1, with_guard.stdout + with_guard.stderr
     assert "nb.ipynb::Cell 1: no reply from the kernel within 7 s" in with_guard.stdout
-    assert "1 failed, 1 passed" in with_guard.stdout
+    # nbval's own handling of what follows a timeout is kept: it expects the next cells to fail
+    assert "1 failed, 1 passed, 1 xpassed" in with_guard.stdout
