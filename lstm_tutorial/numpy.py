@@ -174,13 +174,13 @@ def _state(name: str, a: Any, batch: int | None, H: int, dtype: np.dtype) -> Arr
     return a
 
 
-def _step_inputs(x: Any, h_prev: Any, params: Any, kind: str) -> tuple[Array, Array, int]:
-    """Checked ``x`` and ``h_prev`` of one step, and the hidden size."""
+def _step_inputs(x: Any, h_prev: Any, params: Any, kind: str, h_name: str = "h_prev") -> tuple[Array, Array, int]:
+    """Checked ``x`` and ``h_prev`` of one step (``h_name``: the caller's name for it), and the hidden size."""
     H, D = _param_sizes(params, kind)
     x = V.as_float_array("x", x)
     batch = V.step_dims("x", x.shape, D)
-    h_prev = V.as_float_array("h_prev", h_prev)
-    V.check_state_shape("h_prev", h_prev.shape, batch, H, "hidden_size, batched like x")
+    h_prev = V.as_float_array(h_name, h_prev)
+    V.check_state_shape(h_name, h_prev.shape, batch, H, "hidden_size, batched like x")
     return x, h_prev, H
 
 
@@ -637,7 +637,7 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Array, Array]:
         h_t  = o_t * tanh(C_t)
     """
     h_prev, c_prev = V.unpack_state(state)
-    x, h_prev, H = _step_inputs(x, h_prev, params, "lstm")
+    x, h_prev, H = _step_inputs(x, h_prev, params, "lstm", "state[0] (h_prev)")
     c_prev = V.as_float_array("state[1] (c_prev)", c_prev)
     V.check_state_shape("state[1] (c_prev)", c_prev.shape, h_prev.shape[0] if h_prev.ndim == 2 else None, H, "like h_prev")
     hx = _hx(x, h_prev)  # [h_{t-1}, x_t]  (B, H + D)

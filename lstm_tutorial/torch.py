@@ -132,13 +132,13 @@ def _zeros_or(
     return a
 
 
-def _step_inputs(x: Any, h_prev: Any, params: Any, kind: str) -> tuple[Tensor, Tensor, int]:
-    """Validate one step's ``x`` and ``h_prev`` (each once); return them and the hidden size."""
+def _step_inputs(x: Any, h_prev: Any, params: Any, kind: str, h_name: str = "h_prev") -> tuple[Tensor, Tensor, int]:
+    """Validate one step's ``x`` and ``h_prev`` (``h_name``: the caller's name for it); return them and H."""
     H, D = _check_params(params, kind)
     x = _input("x", x, params)
     batch = V.step_dims("x", x.shape, D)
-    h_prev = _input("h_prev", h_prev, params)
-    V.check_state_shape("h_prev", h_prev.shape, batch, H, "hidden_size, batched like x")
+    h_prev = _input(h_name, h_prev, params)
+    V.check_state_shape(h_name, h_prev.shape, batch, H, "hidden_size, batched like x")
     return x, h_prev, H
 
 
@@ -482,7 +482,7 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Tensor, Tensor]:
         h_t  = o_t * tanh(C_t)
     """
     h_prev, c_prev = V.unpack_state(state)
-    x, h_prev, H = _step_inputs(x, h_prev, params, "lstm")
+    x, h_prev, H = _step_inputs(x, h_prev, params, "lstm", "state[0] (h_prev)")
     c_prev = _input("state[1] (c_prev)", c_prev, params)
     V.check_state_shape(
         "state[1] (c_prev)", c_prev.shape, h_prev.shape[0] if h_prev.ndim == 2 else None, H, "like h_prev"

@@ -152,13 +152,13 @@ def test_gate_x_wrong_shape(lp, fn, shape):
 
 def test_lstm_cell_no_broadcast(lp):
     x = np.zeros((3, D))
-    with pytest.raises(ValueError, match=m(f"h_prev: expected shape (3, {H})", f"got (1, {H})")):
+    with pytest.raises(ValueError, match=m(f"state[0] (h_prev): expected shape (3, {H})", f"got (1, {H})")):
         lt.lstm_cell(x, (np.zeros((1, H)), np.zeros((3, H))), lp)
     with pytest.raises(ValueError, match=m(f"state[1] (c_prev): expected shape (3, {H})", f"got (1, {H})")):
         lt.lstm_cell(x, (np.zeros((3, H)), np.zeros((1, H))), lp)
     with pytest.raises(ValueError, match=m(f"state[1] (c_prev): expected shape ({H},)", f"got ({H + 1},)")):
         lt.lstm_cell(np.zeros(D), (np.zeros(H), np.zeros(H + 1)), lp)
-    with pytest.raises(ValueError, match=m(f"h_prev: expected shape ({H},)", f"got (1, {H})")):
+    with pytest.raises(ValueError, match=m(f"state[0] (h_prev): expected shape ({H},)", f"got (1, {H})")):
         lt.lstm_cell(np.zeros(D), (np.zeros((1, H)), np.zeros((1, H))), lp)
 
 

@@ -444,6 +444,8 @@ BAD = [
      (Z((5, 2, 3), dtype=np.int64), None, P)),
     (ValueError, r"state\[1\] \(c_prev\): expected shape \(2, 4\) \(like h_prev\), got \(2, 3\)", "lstm_cell",
      (Z((2, 3)), (Z((2, 4)), Z((2, 3))), P)),
+    (ValueError, r"state\[0\] \(h_prev\): expected shape \(2, 4\) \(hidden_size, batched like x\), got \(2, 5\)",
+     "lstm_cell", (Z((2, 3)), (Z((2, 5)), Z((2, 4))), P)),
     (ValueError, r"x: expected shape \(batch, 3\) or \(3,\), got \(2, 2\)", "forget_gate", (Z((2, 2)), Z((2, 4)), P)),
     (ValueError, r"h_prev: expected shape \(4,\) \(hidden_size, batched like x\), got \(1, 4\)", "output_gate",
      (Z(3), Z((1, 4)), P)),
