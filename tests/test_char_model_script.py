@@ -41,10 +41,29 @@ def test_the_first_updates_reproduce_the_shipped_losses(script, kind):
     assert record["loss"][-1] < record["loss"][0]
 
 
-def test_the_script_writes_a_file_the_loader_reads(script, tmp_path, monkeypatch):
-    model, history, cpu = script.run("rnn", 2, valid=False, progress=False)
+def test_the_script_writes_a_file_the_loader_reads(script, tmp_path):
+    model, history, cpu = script.run("rnn", 2, progress=False, seed=5)
     path = tmp_path / "char_rnn.npz"
-    script.save(path, "rnn", model, history, cpu, 2)
+    script.save(path, "rnn", model, history, cpu, 2, seed=5)
     with np.load(path, allow_pickle=False) as z:
         assert str(z["kind"]) == "rnn" and z["loss"].shape == (2,) and z["cell_W_h"].dtype == np.float32
+        assert int(z["seed"]) == 5
         np.testing.assert_array_equal(z["cell_W_h"], model["cell"].W_h.astype(np.float32))
+    other, _, _ = script.run("rnn", 1, valid=False, progress=False)
+    assert not np.array_equal(other["W_y"], model["W_y"])  # seed 0 starts elsewhere
+    table = tmp_path / "seeds.csv"
+    script.write_table(table, [path])
+    header, row = table.read_text().splitlines()
+    assert header == "kind,seed,steps,final_valid_bpc,best_valid_bpc"
+    assert row == f"rnn,5,2,{history['valid_bpc'][-1]!r},{min(history['valid_bpc'])!r}"
+
+
+def test_the_seeds_table_holds_the_shipped_runs():
+    text = (ROOT / "lstm_tutorial" / "datasets" / "char_seeds.csv").read_text().splitlines()
+    rows = [line.split(",") for line in text[1:]]
+    assert sorted((k, int(s)) for k, s, *_ in rows) == [("lstm", 0), ("lstm", 1), ("rnn", 0), ("rnn", 1)]
+    for kind in ("lstm", "rnn"):
+        _, record = charmodel.load_char_model(kind)
+        (row,) = [r for r in rows if r[0] == kind and r[1] == "0"]
+        assert float(row[3]) == record["valid_bpc"][-1] and float(row[4]) == record["valid_bpc"].min()
+        assert all(int(r[2]) == record["steps"] for r in rows)
