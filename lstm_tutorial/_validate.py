@@ -346,6 +346,15 @@ def check_choice(name: str, v: Any, choices: Sequence[str]) -> str:
     return v
 
 
+def check_text(name: str, v: Any, *, allow_empty: bool = False) -> str:
+    """A str (a text, a prompt): TypeError for anything else, ValueError for an empty one unless allowed."""
+    if not isinstance(v, str):
+        raise TypeError(f"{name}: expected a str, got {_kind(v)}")
+    if not v and not allow_empty:
+        raise ValueError(f"{name}: expected at least one character, got an empty string")
+    return v
+
+
 # --------------------------------------------------------------------------
 # torch tensors (the torch backend); torch is imported only when called
 # --------------------------------------------------------------------------

@@ -397,10 +397,7 @@ def sample_chars(
     if len(vocab) != V_:
         raise ValueError(f"vocab: expected {V_} characters, one per output of the model, got {len(vocab)}")
     n = V.check_int("n", n, 1)
-    if not isinstance(prime, str):
-        raise TypeError(f"prime: expected a str, got {type(prime).__name__}")
-    if not prime:
-        raise ValueError("prime: expected at least one character, got an empty string")
+    prime = V.check_text("prime", prime)
     temperature = V.check_float("temperature", temperature, 0, open_min=True)
     missing = sorted(set(prime) - set(vocab))
     if missing:
@@ -560,10 +557,7 @@ def code_features(text: str) -> dict[str, Array]:
     -------
     dict of str -> ndarray, each shape (len(text),), float64
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text: expected a str, got {type(text).__name__}")
-    if not text:
-        raise ValueError("text: expected at least one character, got an empty string")
+    text = V.check_text("text", text)
     N = len(text)
     names = ("in_string", "in_comment", "indent", "bracket_depth", "line_position")
     out = {name: np.zeros(N) for name in names}
@@ -696,8 +690,7 @@ def colour_text_html(text: str, values: Any, *, limit: float | None = None) -> s
     str
         A ``<pre>`` element.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text: expected a str, got {type(text).__name__}")
+    text = V.check_text("text", text, allow_empty=True)
     v = V.as_float_array("values", values)
     if v.shape != (len(text),):
         raise V.shape_error("values", f"({len(text)},), one per character of text", v.shape)

@@ -519,8 +519,4 @@ def char_vocab(text: str) -> list[str]:
     list of str, length V
         One character each, sorted.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text: expected a str, got {type(text).__name__}")
-    if not text:
-        raise ValueError("text: expected at least one character, got an empty string")
-    return sorted(set(text))
+    return sorted(set(V.check_text("text", text)))
