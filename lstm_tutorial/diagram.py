@@ -44,10 +44,6 @@ from lstm_tutorial import _validate as V
 
 __all__ = ["HIGHLIGHTS", "VALUE_KEYS", "draw_lstm_cell", "draw_unrolled"]
 
-# Old import path of a function that moved to lstm_tutorial.demos, kept (outside
-# __all__) only until every chapter notebook imports it from there.
-from lstm_tutorial.demos import cell_values  # noqa: E402, F401
-
 #: Allowed values of ``highlight`` (besides None).
 HIGHLIGHTS: tuple[str, ...] = ("forget", "input", "output", "cell", "memory")
 

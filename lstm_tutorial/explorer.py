@@ -19,7 +19,7 @@ reader's browser with no kernel and no server:
 The initial numbers come from the package (``demos.output_demo``,
 ``lt.sigmoid``); the JavaScript repeats only the two lines of arithmetic above
 (``tests/browser/test_explorer_browser.py`` checks both agree to 1e-6). The
-module also holds ``Explorer`` (the returned HTML), ``PARTS``, ``SLIDERS`` and
+module also holds ``Explorer`` (the returned HTML; not exported: readers never build one), ``PARTS``, ``SLIDERS`` and
 ``DEFAULT_SLIDERS`` (what ``cell_explorer`` accepts).
 
 Everything a test or a reader's script needs is in the DOM: each slider is an
@@ -54,7 +54,7 @@ from lstm_tutorial import numpy as lt
 from lstm_tutorial.demos import output_demo
 from lstm_tutorial.diagram import draw_lstm_cell
 
-__all__ = ["DEFAULT_SLIDERS", "PARTS", "SLIDERS", "Explorer", "cell_explorer", "gate_explorer"]
+__all__ = ["DEFAULT_SLIDERS", "PARTS", "SLIDERS", "cell_explorer", "gate_explorer"]
 
 #: Values of ``part`` (the part of the cell the diagram highlights).
 PARTS: tuple[str, ...] = ("forget", "input", "output", "cell")

@@ -231,7 +231,7 @@ def _uniform_init(input_size: Any, hidden_size: Any, seed: Any) -> tuple[np.rand
 def init_rnn_params(input_size: int, hidden_size: int, seed: int = 0) -> RNNParams:
     """Random RNN parameters, each entry uniform in ``[-1/sqrt(H), 1/sqrt(H)]`` (float64).
 
-    Taught in chapter 1.
+    Taught in chapter 8; chapter 7's exercise uses it too.
 
     The bound is ``torch.nn.RNN``'s: it keeps each pre-activation's variance
     roughly independent of ``H``, so tanh starts in its sloped part. One
@@ -340,6 +340,8 @@ def rnn_cell(x: Any, h_prev: Any, params: RNNParams) -> Array:
 class RNNCache(NamedTuple):
     """What ``rnn_forward`` keeps for ``rnn_backward``: plain named arrays, read-only.
 
+    Taught in chapter 8.
+
     Every array is the cache's own (a copy, or one the forward pass made), so
     nothing the caller edits afterwards reaches the backward pass.
 
@@ -377,7 +379,7 @@ def _rnn_inputs(xs: Any, h0: Any, params: Any) -> tuple[Array, Array, RNNParams,
 def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNCache]:
     """Run the plain RNN over a sequence and keep what the backward pass needs.
 
-    Taught in chapter 1; backward in chapter 8.
+    Taught in chapter 8 (chapter 1's RNN over a sequence, with the cache its backward pass needs).
 
     Parameters
     ----------
@@ -608,7 +610,7 @@ def output_gate(x: Any, h_prev: Any, params: LSTMParams) -> Array:
 def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Array, Array]:
     """One LSTM step, built from the article's three parts.
 
-    Taught in chapters 2-5.
+    Taught in chapter 2; used again in chapters 4 and 5.
 
     Parameters
     ----------
@@ -657,6 +659,8 @@ def lstm_cell(x: Any, state: Any, params: LSTMParams) -> tuple[Array, Array]:
 
 class LSTMCache(NamedTuple):
     """What ``lstm_forward`` keeps for ``lstm_backward``: plain named arrays, read-only.
+
+    Taught in chapter 8.
 
     Nothing is hidden on an object: a reader can plot ``cache.f`` (every
     forget gate at every step) or check ``cache.c[t]`` against the formulas.
@@ -931,7 +935,7 @@ def output_neuron(h: Any, W_y: Any, b_y: Any) -> Array:
 def input_influence(xs: Any, state: Any, params: LSTMParams | RNNParams, step: int = 0) -> Array:
     """How strongly the input at ``step`` still moves each later hidden state.
 
-    Taught in chapter 1; used again in chapters 6 and 9.
+    Taught in chapter 1; used again in chapter 6.
 
     For every t, the size of the gradient ``d(sum of h_t) / d x_step``
     (its Euclidean norm over the batch and the input features), computed with
@@ -987,7 +991,11 @@ def gradient_by_distance(params: LSTMParams | RNNParams, xs: Any, wrt: str = "in
     * ``wrt="state"``: the recurrent path itself: ``|d(sum of C_T) / d C_{T-k}|``
       for an LSTM (the long-term memory), ``|d(sum of h_T) / d h_{T-k}|`` for an
       RNN. Entry 0 is ``sqrt(H)`` (a state's derivative with respect to itself
-      is the identity). Costs T forward and backward passes.
+      is the identity). For the LSTM the last k steps are rerun from the state
+      ``(h_{T-k}, C_{T-k})`` with ``h_{T-k}`` held fixed: every road through
+      ``h_{T-k+1} ... h_{T-1}`` is followed, but not the first step's detour
+      through ``h_{T-k}`` (so at k = 1 the result is exactly
+      the norm of ``f_T``). Costs T forward and backward passes.
 
     Parameters
     ----------

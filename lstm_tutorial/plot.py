@@ -713,10 +713,3 @@ def plot_gate_saturation(
     if title:
         ax.set_title(title)
     return ax
-
-
-def plot_unrolled(T: int = 3, ax: Axes | None = None, *, kind: str = "lstm", outputs: bool = True) -> Axes:
-    """Old name of ``lstm_tutorial.diagram.draw_unrolled``, kept (outside ``__all__``) until chapters 6 and 8 use it."""
-    from lstm_tutorial.diagram import draw_unrolled
-
-    return draw_unrolled(T, ax, kind=kind, outputs=outputs)

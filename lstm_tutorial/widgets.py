@@ -25,13 +25,12 @@ from typing import Any
 import numpy as np
 
 from lstm_tutorial import plot
-from lstm_tutorial.demos import (  # the old import path of every demo, until the chapters use demos
+from lstm_tutorial.demos import (  # the pure functions each widget wraps
     forget_demo,
     forget_from_weights_demo,
     gate_demo,
     input_demo,
     memory_comparison_demo,
-    memory_lstm_params,  # noqa: F401
     output_demo,
     rnn_memory_demo,
 )

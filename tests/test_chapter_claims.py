@@ -120,16 +120,8 @@ def test_every_module_has_public_names_to_check():
 
 # Claims found false when this test was written, in modules whose owners are fixing them (issue 12 §6);
 # an entry goes as soon as its claim is true.
-KNOWN_FALSE = {
-    "explorer.Explorer", "numpy.LSTMCache", "numpy.RNNCache", "numpy.init_rnn_params", "numpy.input_influence",
-    "numpy.lstm_cell", "numpy.rnn_forward",
-}  # fmt: skip
-
-
 @pytest.mark.parametrize("module_name,name,obj", CASES, ids=[f"{m.split('.')[-1]}.{n}" for m, n, _ in CASES])
-def test_taught_in_chapter_n_is_true(module_name, name, obj, request):
-    if f"{module_name.split('.')[-1]}.{name}" in KNOWN_FALSE:
-        request.applymarker(pytest.mark.xfail(reason="false claim known; its module's owner is fixing it"))
+def test_taught_in_chapter_n_is_true(module_name, name, obj):
     doc = inspect.getdoc(obj) or ""
     claimed = chapters_claimed(doc)
     if not claimed:

@@ -84,7 +84,7 @@ def test_wrong_kind_is_a_type_error_wrong_value_a_value_error_naming_the_argumen
 
 
 def test_the_unrolled_diagram_takes_an_int_number_of_steps() -> None:
-    draw = getattr(diagram, "draw_unrolled", None) or plot.plot_unrolled
+    draw = diagram.draw_unrolled
     with pytest.raises(TypeError, match=r"^T\b"):
         draw(2.0)
     with pytest.raises(ValueError, match=r"^T\b"):
