@@ -22,7 +22,7 @@ of 1958-1997 and only then looks at the test years.
 
 The grid (36 configurations x 3 seeds, 108 trainings) takes far longer than
 the chapter's budget of 180 s, so it lives here and its output,
-``book/data/co2_validation_grid.csv``, ships with the book.
+``lstm_tutorial/datasets/co2_validation_grid.csv``, ships with the package.
 ``tests/test_ch11_validation_grid.py`` reruns one row and checks it matches.
 
     python scripts/co2_validation_grid.py            # the whole grid -> the CSV
@@ -52,7 +52,7 @@ import torch
 from lstm_tutorial import data
 
 ROOT = Path(__file__).resolve().parent.parent
-CSV_PATH = ROOT / "book" / "data" / "co2_validation_grid.csv"
+CSV_PATH = ROOT / "lstm_tutorial" / "datasets" / "co2_validation_grid.csv"
 
 N_TEST = 48  # 1998-2001: the chapter's test months, never used here
 N_VALID = 48  # 1994-1997: the validation months, the last of the training years

@@ -1,6 +1,6 @@
 """Chapter 11's validation grid: the shipped CSV is what scripts/co2_validation_grid.py computes.
 
-Chapter 11 chooses its CO2 forecaster's settings from ``book/data/co2_validation_grid.csv``
+Chapter 11 chooses its CO2 forecaster's settings from ``lstm_tutorial/datasets/co2_validation_grid.csv``
 without rerunning the grid (too slow for the page). These tests check that the file
 holds the whole grid, and rerun one row of it, with the test years 1998-2001
 replaced by nonsense, to show the row is reproduced and never saw the test years.
