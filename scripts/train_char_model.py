@@ -26,8 +26,8 @@ initialisation, so its losses repeat exactly on the same library versions;
 ``tests/test_char_model_script.py`` reruns the first updates and compares
 them with the losses stored here.
 
-The shipped weights are seed 0. Seed 1 was run the same way (only the
-initialisation differs) and only its held-out scores are shipped, in
+The shipped weights are seed 0. Seeds 1 and 2 were run the same way (only
+the initialisation differs) and only their held-out scores are shipped, in
 ``char_seeds.csv`` (one row per run: kind, seed, updates, the final held-out
 bits per character and the lowest point of the held-out curve), so the
 chapter can give the spread over seeds.

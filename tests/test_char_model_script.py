@@ -61,7 +61,7 @@ def test_the_script_writes_a_file_the_loader_reads(script, tmp_path):
 def test_the_seeds_table_holds_the_shipped_runs():
     text = (ROOT / "lstm_tutorial" / "datasets" / "char_seeds.csv").read_text().splitlines()
     rows = [line.split(",") for line in text[1:]]
-    assert sorted((k, int(s)) for k, s, *_ in rows) == [("lstm", 0), ("lstm", 1), ("rnn", 0), ("rnn", 1)]
+    assert sorted((k, int(s)) for k, s, *_ in rows) == [("lstm", 0), ("lstm", 1), ("lstm", 2), ("rnn", 0), ("rnn", 1), ("rnn", 2)]
     for kind in ("lstm", "rnn"):
         _, record = charmodel.load_char_model(kind)
         (row,) = [r for r in rows if r[0] == kind and r[1] == "0"]
