@@ -161,6 +161,15 @@ def _kind(v: Any) -> str:
     return type(v).__name__
 
 
+def _bound(minimum: Any, maximum: Any, open_min: bool = False, open_max: bool = False) -> str:
+    """The allowed range in words: ``>= 1``, ``< 5``, ``in [0, 1]``, ``in (0, 1]``."""
+    if maximum is None:
+        return ("> " if open_min else ">= ") + f"{minimum}"
+    if minimum is None:
+        return ("< " if open_max else "<= ") + f"{maximum}"
+    return "in " + ("(" if open_min else "[") + f"{minimum}, {maximum}" + (")" if open_max else "]")
+
+
 def check_int(name: str, v: Any, minimum: int | None = None, maximum: int | None = None) -> int:
     """An int (Python or NumPy integer, not a bool) in ``[minimum, maximum]``."""
     import numbers
@@ -169,13 +178,7 @@ def check_int(name: str, v: Any, minimum: int | None = None, maximum: int | None
         raise TypeError(f"{name}: expected an int, got {_kind(v)}")
     v = int(v)
     if (minimum is not None and v < minimum) or (maximum is not None and v > maximum):
-        if maximum is None:
-            bound = f">= {minimum}"
-        elif minimum is None:
-            bound = f"<= {maximum}"
-        else:
-            bound = f"in [{minimum}, {maximum}]"
-        raise ValueError(f"{name}: expected an int {bound}, got {v}")
+        raise ValueError(f"{name}: expected an int {_bound(minimum, maximum)}, got {v}")
     return v
 
 
@@ -204,15 +207,7 @@ def check_float(
     low_bad = minimum is not None and (out < minimum or (open_min and out == minimum))
     high_bad = maximum is not None and (out > maximum or (open_max and out == maximum))
     if low_bad or high_bad:
-        lo = "" if minimum is None else ("(" if open_min else "[") + f"{minimum}"
-        hi = "" if maximum is None else f"{maximum}" + (")" if open_max else "]")
-        if minimum is None:
-            bound = ("< " if open_max else "<= ") + f"{maximum}"
-        elif maximum is None:
-            bound = ("> " if open_min else ">= ") + f"{minimum}"
-        else:
-            bound = f"in {lo}, {hi}"
-        raise ValueError(f"{name}: expected a number {bound}, got {out}")
+        raise ValueError(f"{name}: expected a number {_bound(minimum, maximum, open_min, open_max)}, got {out}")
     return out
 
 
@@ -264,12 +259,7 @@ def check_values_in(name: str, a: Any, minimum: float | None = None, maximum: fl
         return
     lo, hi = a.min(), a.max()
     if (minimum is not None and lo < minimum) or (maximum is not None and hi > maximum):
-        if maximum is None:
-            bound = f">= {minimum}"
-        elif minimum is None:
-            bound = f"<= {maximum}"
-        else:
-            bound = f"in [{minimum}, {maximum}]"
+        bound = _bound(minimum, maximum)
         raise ValueError(f"{name}: expected values {bound}, got min {lo} and max {hi}")
 
 
@@ -410,3 +400,16 @@ def check_choices(name: str, v: Any, choices: Sequence[str]) -> tuple[str, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"{name}: each name at most once, got {out}")
     return out
+
+
+def check_loop_options(eval_every: Any, progress: Any, desc: Any, blas_threads: Any) -> tuple[Any, bool, Any, Any]:
+    """The options every training loop of the package takes: ``eval_every`` (an int >= 1 or None),
+    ``progress`` (a bool), ``desc`` (a str or None) and ``blas_threads`` (an int >= 1 or None)."""
+    if eval_every is not None:
+        eval_every = check_int("eval_every", eval_every, 1)
+    progress = check_bool("progress", progress)
+    if desc is not None and not isinstance(desc, str):
+        raise TypeError(f"desc: expected a str or None, got {type(desc).__name__}")
+    if blas_threads is not None:
+        blas_threads = check_int("blas_threads", blas_threads, 1)
+    return eval_every, progress, desc, blas_threads

@@ -237,13 +237,7 @@ def train_char_model(
     max_norm = V.check_float("max_norm", max_norm, 0, open_min=True)
     if valid_ids is not None:
         valid_ids = _ids("valid_ids", valid_ids, V_, 1, 2)
-    if eval_every is not None:
-        eval_every = V.check_int("eval_every", eval_every, 1)
-    progress = V.check_bool("progress", progress)
-    if desc is not None and not isinstance(desc, str):
-        raise TypeError(f"desc: expected a str or None, got {type(desc).__name__}")
-    if blas_threads is not None:
-        blas_threads = V.check_int("blas_threads", blas_threads, 1)
+    eval_every, progress, desc, blas_threads = V.check_loop_options(eval_every, progress, desc, blas_threads)
     xs_all, ys_all = data.language_model_batches(ids, seq_len, batch_size)  # (m, T, B) each
     opt = tr.Adam(model, lr=lr)
     history: dict[str, list[float]] = {"loss": [], "grad_norm": []}

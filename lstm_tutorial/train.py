@@ -677,13 +677,7 @@ def train(
         max_norm = V.check_float("max_norm", max_norm, 0, open_min=True)
     if evaluate is not None and not callable(evaluate):
         raise TypeError(f"evaluate: expected a function params -> dict, or None, got {type(evaluate).__name__}")
-    if eval_every is not None:
-        eval_every = V.check_int("eval_every", eval_every, 1)
-    progress = V.check_bool("progress", progress)
-    if desc is not None and not isinstance(desc, str):
-        raise TypeError(f"desc: expected a str or None, got {type(desc).__name__}")
-    if blas_threads is not None:
-        blas_threads = V.check_int("blas_threads", blas_threads, 1)
+    eval_every, progress, desc, blas_threads = V.check_loop_options(eval_every, progress, desc, blas_threads)
     if optimizer is None:
         opt = Adam(params, lr=lr)
     elif not isinstance(optimizer, Adam):
