@@ -17,6 +17,9 @@ What is here:
 * ``load_char_model``: the LSTM and the RNN trained by
   ``scripts/train_char_model.py``, shipped as ``.npz`` files;
 * ``ngram_bits_per_char``: the baseline, an n-gram model with add-k smoothing;
+  ``witten_bell_probs`` and ``witten_bell_bits_per_char``: the same counts
+  with interpolated Witten-Bell smoothing (each order backs onto the shorter
+  context), the stronger baseline;
 * ``code_features``: what a reader can name at each character of Python
   source (inside a string, inside a comment, indentation, bracket depth,
   position in the line); ``unit_correlations`` to find the units that track
@@ -32,8 +35,8 @@ next one. A state is ``(h, c)`` for an LSTM and ``h`` for an RNN.
 What is left out:
 
 Embeddings, several layers, dropout, minibatches in random order and GPUs:
-``torch.nn.LSTM`` does all of that (chapter 10). The n-gram baseline has
-add-k smoothing only (no back-off, no Kneser-Ney).
+``torch.nn.LSTM`` does all of that (chapter 10). The n-gram baselines
+are add-k and interpolated Witten-Bell (no Kneser-Ney).
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ __all__ = [
     "sample_chars",
     "train_char_model",
     "unit_correlations",
+    "witten_bell_bits_per_char",
+    "witten_bell_probs",
 ]
 
 Array = np.ndarray
@@ -519,6 +524,106 @@ def ngram_bits_per_char(train_ids: Any, valid_ids: Any, n: int, k: float, vocab_
 
     p = (counts(full_tr, full_va) + k) / (counts(ctx_tr, ctx_va) + k * vocab_size)  # (M,)
     return float(-np.log2(p).mean())
+
+
+def _witten_bell_p(train: Array, contexts: Array, chars: Array, n: int, vocab_size: int) -> Array:
+    """Interpolated Witten-Bell probability of ``chars`` after ``contexts`` (M, n - 1), counts from ``train``."""
+    p = np.full(chars.size, 1.0 / vocab_size)  # order 0: every character alike
+    for m in range(n):  # context length m = 0 .. n - 1, shortest first
+        ctx_tr = np.zeros(train.size - m, np.int64)
+        ctx_q = np.zeros(chars.size, np.int64)
+        for j in range(m, 0, -1):  # the j-th character before each position
+            ctx_tr = ctx_tr * vocab_size + train[m - j : train.size - j]
+            ctx_q = ctx_q * vocab_size + contexts[:, n - 1 - j]
+        full_tr = ctx_tr * vocab_size + train[m:]
+        uniq_full, cnt_full = np.unique(full_tr, return_counts=True)
+        uniq_ctx, cnt_ctx = np.unique(ctx_tr, return_counts=True)
+        types = np.unique(uniq_full // vocab_size, return_counts=True)[1]  # distinct followers of each context
+        full_q = ctx_q * vocab_size + chars
+
+        def lookup(uniq: Array, values: Array, query: Array) -> Array:
+            pos = np.clip(np.searchsorted(uniq, query), 0, uniq.size - 1)
+            return np.where(uniq[pos] == query, values[pos], 0)
+
+        c_full = lookup(uniq_full, cnt_full, full_q)
+        c_ctx = lookup(uniq_ctx, cnt_ctx, ctx_q)
+        u = lookup(uniq_ctx, types, ctx_q)
+        p = np.where(c_ctx > 0, (c_full + u * p) / np.maximum(c_ctx + u, 1), p)
+    return p
+
+
+def witten_bell_probs(train_ids: Any, context: Any, n: int, vocab_size: int) -> Array:
+    """Next-character probabilities of an interpolated Witten-Bell n-gram model after one context.
+
+    Taught in chapter 12.
+
+    With ``c(h, x)`` the count of character x after context h in the
+    training text, ``c(h)`` the count of h and ``u(h)`` the number of
+    distinct characters seen after h, each order mixes its counts with the
+    next shorter context's probability:
+    ``p_m(x | h) = (c(h, x) + u(h) p_{m-1}(x | h')) / (c(h) + u(h))``,
+    where h' drops the oldest character of h; a context never seen keeps
+    ``p_{m-1}``, and order 0 is uniform, ``1 / V``. There is no free
+    parameter to tune.
+
+    Parameters
+    ----------
+    train_ids : ndarray, shape (N,), int
+        Training text, N >= n.
+    context : ndarray, shape (n - 1,), int
+        The n - 1 characters before the one predicted, oldest first.
+    n : int
+        Order, 1 to 8.
+    vocab_size : int
+        V; every id must be below it.
+
+    Returns
+    -------
+    ndarray, shape (V,)
+        ``p(x | context)`` for every character x; sums to 1.
+    """
+    vocab_size = V.check_int("vocab_size", vocab_size, 1)
+    n = V.check_int("n", n, 1, 8)
+    a = _ids("train_ids", train_ids, vocab_size, 1, n)
+    ctx = _ids("context", context, vocab_size, 1, n - 1) if n > 1 else np.zeros(0, np.int64)
+    if ctx.size != n - 1 or np.size(context) != n - 1:
+        raise ValueError(f"context: expected {n - 1} characters for n = {n}, got {np.size(context)}")
+    chars = np.arange(vocab_size)
+    return _witten_bell_p(a, np.tile(ctx, (vocab_size, 1)), chars, n, vocab_size)
+
+
+def witten_bell_bits_per_char(train_ids: Any, valid_ids: Any, n: int, vocab_size: int) -> float:
+    """Bits per character of an interpolated Witten-Bell n-gram model, fitted on one text and scored on another.
+
+    Taught in chapter 12.
+
+    The smoothing of ``witten_bell_probs``; as in ``ngram_bits_per_char``,
+    the first characters of the validation text take their context from the
+    end of the training text.
+
+    Parameters
+    ----------
+    train_ids : ndarray, shape (N,), int
+        Training text, N >= n.
+    valid_ids : ndarray, shape (M,), int
+        Held-out text, M >= 1: all M characters are scored.
+    n : int
+        Order, 1 to 8.
+    vocab_size : int
+        V; every id must be below it.
+
+    Returns
+    -------
+    float
+        Mean of ``-log2 p(c | context)`` over the validation characters.
+    """
+    vocab_size = V.check_int("vocab_size", vocab_size, 1)
+    n = V.check_int("n", n, 1, 8)
+    a = _ids("train_ids", train_ids, vocab_size, 1, n)
+    b = _ids("valid_ids", valid_ids, vocab_size, 1, 1)
+    joined = np.concatenate([a[a.size - (n - 1) :] if n > 1 else a[:0], b])
+    contexts = np.stack([joined[j : j + b.size] for j in range(n - 1)], axis=1) if n > 1 else np.zeros((b.size, 0), np.int64)
+    return float(-np.log2(_witten_bell_p(a, contexts, b, n, vocab_size)).mean())
 
 
 # --------------------------------------------------------------------------

@@ -191,6 +191,59 @@ def test_ngram_unigram_by_hand():
     assert got == pytest.approx(-(math.log2(3 / 6) + math.log2(1 / 6)) / 2)
 
 
+def test_witten_bell_by_hand():
+    # train "abaab" (a = 0, b = 1), V = 3. Order 0: counts a 3, b 2 of 5, two distinct characters:
+    # p(x) = (c(x) + 2 / 3) / 7 = 11/21, 8/21, 2/21.
+    np.testing.assert_allclose(cm.witten_bell_probs([0, 1, 0, 0, 1], [], 1, 3), np.array([11, 8, 2]) / 21, rtol=1e-13)
+    # after "a": seen 3 times, followed by b, a, b (2 distinct): p(x | a) = (c(a, x) + 2 p(x)) / 5
+    expected = np.array([(1 + 2 * 11 / 21) / 5, (2 + 2 * 8 / 21) / 5, (2 * 2 / 21) / 5])  # = 43, 58, 4 over 105
+    np.testing.assert_allclose(cm.witten_bell_probs([0, 1, 0, 0, 1], [0], 2, 3), expected, rtol=1e-13)
+    np.testing.assert_allclose(expected * 105, [43, 58, 4], rtol=1e-12)
+    # "c" never seen as a context: order 2 keeps order 1
+    np.testing.assert_allclose(cm.witten_bell_probs([0, 1, 0, 0, 1], [2], 2, 3), np.array([11, 8, 2]) / 21, rtol=1e-13)
+    # scoring "ab" after the training text: the context of the first "a" is the last training character, "b"
+    got = cm.witten_bell_bits_per_char([0, 1, 0, 0, 1], [0, 1], 2, 3)
+    p_a_after_b = (1 + 1 * 11 / 21) / 2  # "b" seen once (followed by a), one distinct follower
+    assert got == pytest.approx(-(math.log2(p_a_after_b) + math.log2(58 / 105)) / 2, rel=1e-13)
+
+
+def _witten_bell_recursive(a, context, x, n, V):
+    """Plain dictionary counting, one order after another."""
+    p = 1.0 / V
+    for m in range(n):
+        h = tuple(context[len(context) - m :]) if m else ()
+        follow = Counter(a[t] for t in range(m, len(a)) if tuple(a[t - m : t]) == h)
+        c = sum(follow.values())
+        if c:
+            p = (follow[x] + len(follow) * p) / (c + len(follow))
+    return p
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_witten_bell_sums_to_one_and_matches_plain_counting(n):
+    rng = np.random.default_rng(n)
+    a = rng.integers(0, 4, 200)
+    a[::7] = 0  # uneven counts
+    b = rng.integers(0, 5, 30)  # character 4 never appears in training
+    for _ in range(4):
+        context = rng.integers(0, 5, n - 1)
+        p = cm.witten_bell_probs(a, context, n, 5)
+        assert p.shape == (5,) and p.sum() == pytest.approx(1.0, abs=1e-12) and (p > 0).all()
+        np.testing.assert_allclose(p, [_witten_bell_recursive(list(a), list(context), x, n, 5) for x in range(5)], rtol=1e-12)
+    joined = list(a[len(a) - (n - 1) :]) + list(b) if n > 1 else list(b)
+    bits = [-math.log2(_witten_bell_recursive(list(a), joined[t - n + 1 : t], joined[t], n, 5)) for t in range(n - 1, len(joined))]
+    assert cm.witten_bell_bits_per_char(a, b, n, 5) == pytest.approx(np.mean(bits), rel=1e-12)
+
+
+def test_witten_bell_rejects_bad_input():
+    with pytest.raises(ValueError, match="context"):
+        cm.witten_bell_probs([0, 1, 0], [0, 1], 2, 3)
+    with pytest.raises(ValueError, match="n"):
+        cm.witten_bell_bits_per_char([0, 1, 0], [0], 9, 3)
+    with pytest.raises(ValueError, match="valid_ids"):
+        cm.witten_bell_bits_per_char([0, 1, 0], [0, 3], 2, 3)
+
+
 def test_code_features_by_hand():
     text = 'x = f("a(", 2)  # c(\n    y = [1]\n'
     f = cm.code_features(text)
@@ -293,6 +346,8 @@ def test_the_shipped_models_load_without_pickle_and_score_what_they_recorded(kin
         assert bpc == pytest.approx(record["valid_bpc"][-1], abs=2e-3)
         best_ngram = min(cm.ngram_bits_per_char(train_ids, valid_ids, n, k, len(vocab)) for n in (3, 4, 5) for k in (0.01, 0.03, 0.1))
         assert bpc < best_ngram
+        # but a well-smoothed 5-gram beats it on this corpus (chapter 12 says so)
+        assert cm.witten_bell_bits_per_char(train_ids, valid_ids, 5, len(vocab)) < bpc
 
 
 def test_plot_helpers_draw_and_validate():
