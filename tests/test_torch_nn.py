@@ -282,3 +282,21 @@ def test_models_convert_to_torch_nn_and_default_to_float32():
     assert m.weight_ih_l0.dtype == torch.float32
     hs, _ = lt.lstm(xs, None, model.params())
     close(m(xs)[0], hs, 1e-6)
+
+
+def test_torch_default_init_is_what_init_lstm_params_docstring_says() -> None:
+    """init_lstm_params's docstring (and chapter 2) say how torch.nn.LSTM starts: weights uniform in
+    +-1/sqrt(H), and two biases, each uniform in +-1/sqrt(H), that add up (a triangular spread over +-2/sqrt(H))."""
+    H, D = 64, 3
+    torch.manual_seed(0)
+    m = nn.LSTM(D, H)
+    k = 1 / np.sqrt(H)
+    for w in (m.weight_ih_l0, m.weight_hh_l0, m.bias_ih_l0, m.bias_hh_l0):
+        assert float(w.abs().max()) <= k
+        assert float(w.abs().max()) > 0.95 * k  # the whole range is used, not a narrower one
+    summed = (m.bias_ih_l0 + m.bias_hh_l0).detach().numpy()  # (4H,): what the cell adds
+    assert np.abs(summed).max() > k  # beyond one uniform's range: two draws add up
+    # std of a sum of two independent U(-k, k): k * sqrt(2/3); of one: k / sqrt(3)
+    assert abs(summed.std() - k * np.sqrt(2 / 3)) < 0.15 * k * np.sqrt(2 / 3)
+    ours = ln.init_lstm_params(D, H, seed=0)
+    assert abs(np.concatenate([ours.b_f, ours.b_i, ours.b_c, ours.b_o]).std() - k / np.sqrt(3)) < 0.15 * k / np.sqrt(3)
