@@ -82,7 +82,7 @@ def test_wheel_contains_every_module_and_data_file(wheel: Path) -> None:
     expected = {
         p.relative_to(ROOT).as_posix()
         for p in PACKAGE.rglob("*")
-        if p.is_file() and p.suffix in {".py", ".csv", ".json", ".txt"} and "__pycache__" not in p.parts
+        if p.is_file() and p.suffix in {".py", ".csv", ".json", ".txt", ".md", ".npz"} and "__pycache__" not in p.parts
     }
     assert any(n.endswith(".py") for n in expected)
     missing = sorted(expected - names)
