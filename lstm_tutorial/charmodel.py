@@ -468,6 +468,15 @@ def load_char_model(kind: str = "lstm") -> tuple[dict[str, Any], dict[str, Any]]
 # --------------------------------------------------------------------------
 
 
+def _scored_text(train_ids: Any, valid_ids: Any, n: int, vocab_size: int) -> tuple[Array, Array, Array]:
+    """Checked training ids ``a (N,)``, held-out ids ``b (M,)``, and ``joined``: the last ``n - 1``
+    training characters followed by ``b``, so every held-out character has its full context."""
+    a = _ids("train_ids", train_ids, vocab_size, 1, n)
+    b = _ids("valid_ids", valid_ids, vocab_size, 1, 1)
+    joined = np.concatenate([a[a.size - (n - 1) :] if n > 1 else a[:0], b])  # (n - 1 + M,)
+    return a, b, joined
+
+
 def ngram_bits_per_char(train_ids: Any, valid_ids: Any, n: int, k: float, vocab_size: int) -> float:
     """Bits per character of an n-gram model with add-k smoothing, fitted on one text and scored on another.
 
@@ -501,8 +510,7 @@ def ngram_bits_per_char(train_ids: Any, valid_ids: Any, n: int, k: float, vocab_
     vocab_size = V.check_int("vocab_size", vocab_size, 1)
     n = V.check_int("n", n, 1, 8)
     k = V.check_float("k", k, 0, open_min=True)
-    a = _ids("train_ids", train_ids, vocab_size, 1, n)
-    b = _ids("valid_ids", valid_ids, vocab_size, 1, 1)
+    a, b, joined = _scored_text(train_ids, valid_ids, n, vocab_size)
     if vocab_size ** n >= 2**62:
         raise ValueError(f"n: {vocab_size}^{n} contexts do not fit in int64 keys")
 
@@ -514,7 +522,6 @@ def ngram_bits_per_char(train_ids: Any, valid_ids: Any, n: int, k: float, vocab_
         return ctx, ctx * vocab_size + stream[first:]
 
     ctx_tr, full_tr = keys(a, n - 1)  # (N - n + 1,)
-    joined = np.concatenate([a[a.size - (n - 1) :] if n > 1 else a[:0], b])
     ctx_va, full_va = keys(joined, n - 1)  # (M,)
 
     def counts(train_keys: Array, query: Array) -> Array:
@@ -619,9 +626,7 @@ def witten_bell_bits_per_char(train_ids: Any, valid_ids: Any, n: int, vocab_size
     """
     vocab_size = V.check_int("vocab_size", vocab_size, 1)
     n = V.check_int("n", n, 1, 8)
-    a = _ids("train_ids", train_ids, vocab_size, 1, n)
-    b = _ids("valid_ids", valid_ids, vocab_size, 1, 1)
-    joined = np.concatenate([a[a.size - (n - 1) :] if n > 1 else a[:0], b])
+    a, b, joined = _scored_text(train_ids, valid_ids, n, vocab_size)
     contexts = np.stack([joined[j : j + b.size] for j in range(n - 1)], axis=1) if n > 1 else np.zeros((b.size, 0), np.int64)
     return float(-np.log2(_witten_bell_p(a, contexts, b, n, vocab_size)).mean())
 
