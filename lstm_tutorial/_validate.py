@@ -390,6 +390,19 @@ def check_same_kind(name: str, a: Any, ref_name: str, ref: Any) -> None:
         )
 
 
+def check_keys(name: str, d: Any, keys: Sequence[str], what: str) -> None:
+    """ValueError unless the mapping ``d`` has exactly the keys ``keys`` (``what``: whose keys, for the message)."""
+    missing = [k for k in keys if k not in d]
+    extra = [k for k in d if k not in keys]
+    if missing or extra:
+        raise ValueError(
+            f"{name}: expected the keys {tuple(keys)} for {what}, "
+            + (f"missing {tuple(missing)}" if missing else "")
+            + ("; " if missing and extra else "")
+            + (f"unexpected {tuple(extra)}" if extra else "")
+        )
+
+
 def check_choices(name: str, v: Any, choices: Sequence[str]) -> tuple[str, ...]:
     """A non-empty sequence of distinct strings among ``choices`` (TypeError for a lone string)."""
     if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
@@ -413,3 +426,31 @@ def check_loop_options(eval_every: Any, progress: Any, desc: Any, blas_threads: 
     if blas_threads is not None:
         blas_threads = check_int("blas_threads", blas_threads, 1)
     return eval_every, progress, desc, blas_threads
+
+
+def as_index_tensor(name: str, a: Any, *, ndim: int, maximum: int) -> Any:
+    """An integer ``torch.Tensor`` of ids (tokens) with ``ndim`` axes and values in ``[0, maximum]``, as int64.
+
+    TypeError: a NumPy array (with the hint to convert it), anything else that
+    is not a tensor, a float or bool tensor. ValueError: the wrong number of
+    axes, or an id out of range.
+    """
+    import numpy as np
+    import torch
+
+    if isinstance(a, np.ndarray):
+        raise TypeError(
+            f"{name}: expected a torch.Tensor of ids, got a NumPy array of shape {fmt(a.shape)} "
+            "(convert it with torch.from_numpy)"
+        )
+    if not isinstance(a, torch.Tensor):
+        raise TypeError(f"{name}: expected a torch.Tensor of ids, got {_kind(a)}")
+    if a.is_floating_point() or a.is_complex() or a.dtype == torch.bool:
+        raise TypeError(f"{name}: expected an integer tensor of ids, got dtype {a.dtype} with shape {fmt(a.shape)}")
+    if a.dim() != ndim:
+        raise shape_error(name, "(T, B)" if ndim == 2 else f"{ndim} axes", a.shape)
+    if a.numel():
+        lo, hi = int(a.min()), int(a.max())
+        if lo < 0 or hi > maximum:
+            raise ValueError(f"{name}: expected values {_bound(0, maximum)}, got min {lo} and max {hi}")
+    return a.long()
