@@ -71,6 +71,7 @@ __all__ = [
     "variant_sequence",
 ]
 
+#: The names ``variant_cell`` and ``init_variant_params`` accept, the book's LSTM first.
 VARIANTS = ("lstm", "no_forget", "no_input", "no_output", "coupled", "peephole", "no_output_activation", "gru", "rnn")
 
 # The gates each variant computes from [h_{t-1}, x_t], in the book's order (GRU: torch's order r, z, n).
