@@ -1,0 +1,184 @@
+"""The reader notebooks (notebooks/book/) are the chapters, with Markdown that every front end renders.
+
+``scripts/reader_notebooks.py`` writes them from the executed chapters. These
+tests fail when a committed reader notebook is out of date (regenerate and
+compare), when raw MyST is left in its Markdown, when a code cell, an output or
+the widget state differs from the chapter's, and when a plain CommonMark +
+``$math$`` renderer (markdown-it-py, standing in for Colab) would show roles,
+miss a glued number or show a solution unfolded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]-*.ipynb"))
+READERS = ROOT / "notebooks" / "book"
+# what a reader must never see: MyST roles and directives, directive options, targets
+RAW_MYST = re.compile(r"\{py:|\{glue|:::\{|```\{|\{(?:term|doc|ref|numref|eq)\}`|^:(?:label|class):|^\([\w-]+\)=\s*$", re.M)
+
+
+@pytest.fixture(scope="module")
+def rn():
+    spec = importlib.util.spec_from_file_location("reader_notebooks", ROOT / "scripts" / "reader_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["reader_notebooks"] = module
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("reader_notebooks", None)
+
+
+@pytest.fixture(scope="module")
+def book(rn):
+    return rn.Book(CHAPTERS)
+
+
+def _markdown(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+def test_one_reader_notebook_per_chapter() -> None:
+    assert CHAPTERS, "no chapters found"
+    assert sorted(p.name for p in READERS.glob("*.ipynb")) == [p.name for p in CHAPTERS]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
+def test_reader_notebook_is_up_to_date(rn, book, path: Path) -> None:
+    committed = (READERS / path.name).read_text(encoding="utf-8")
+    assert committed == rn.render(path, book), (
+        f"notebooks/book/{path.name} is out of date with book/{path.name}: run `python scripts/reader_notebooks.py`"
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
+def test_no_raw_myst_in_reader_markdown(path: Path) -> None:
+    nb = nbformat.read(READERS / path.name, as_version=4)
+    found = [m.group(0) for src in _markdown(nb) for m in RAW_MYST.finditer(src)]
+    assert not found, f"{path.name}: raw MyST left in the Markdown: {found[:10]}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
+def test_code_outputs_and_widget_state_unchanged(path: Path) -> None:
+    chapter = nbformat.read(path, as_version=4)
+    reader = nbformat.read(READERS / path.name, as_version=4)
+    assert [c.cell_type for c in reader.cells] == [c.cell_type for c in chapter.cells]
+    for a, b in zip(chapter.cells, reader.cells):
+        if a.cell_type == "code":
+            assert (b.source, b.outputs, b.execution_count) == (a.source, a.outputs, a.execution_count)
+            assert b.metadata.get("tags") == a.metadata.get("tags")
+    assert reader.metadata.get("widgets") == chapter.metadata.get("widgets")
+    assert "jupytext" not in reader.metadata, "a reader notebook must not be paired with a .md by jupytext"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
+def test_every_solution_folded(path: Path) -> None:
+    """As many folded solutions as the chapter has; the solutions' code cells start collapsed."""
+    source = path.with_suffix(".md").read_text(encoding="utf-8")
+    n_solutions = source.count("```{solution-start}")
+    reader = nbformat.read(READERS / path.name, as_version=4)
+    md = "\n".join(_markdown(reader))
+    assert len(re.findall(r"<details>\n<summary>Solution to Exercise \d+</summary>", md)) == n_solutions
+    assert md.count("<details>") == md.count("</details>")
+    assert "<details open" not in md
+    in_solution = [c for c in reader.cells if c.cell_type == "code" and c.metadata.get("jupyter")]
+    for cell in in_solution:
+        assert cell.metadata.jupyter == {"source_hidden": True, "outputs_hidden": True}
+    if n_solutions:
+        assert in_solution, f"{path.name}: no solution code cell collapsed"
+
+
+def test_exercises_numbered_through_the_book(book) -> None:
+    """The website numbers exercises through the book (chapter 3's first is Exercise 7 with six before it)."""
+    numbers = list(book.exercises.values())
+    assert numbers == list(range(1, len(numbers) + 1))
+    total = sum(p.with_suffix(".md").read_text(encoding="utf-8").count("```{exercise}") for p in CHAPTERS)
+    assert len(numbers) == total
+    first_ch3 = sum(p.with_suffix(".md").read_text(encoding="utf-8").count("```{exercise}") for p in CHAPTERS[:2]) + 1
+    assert book.exercises["ex-forget-half-life"] == first_ch3
+
+
+def test_chapter_3_text(book, rn) -> None:
+    """Glued values formatted by their spec, roles as links, the note as a blockquote."""
+    nb = nbformat.read(CHAPTERS[2], as_version=4)
+    assert CHAPTERS[2].name == "03-forget-part.ipynb"
+    glue = rn.glue_values(nb)
+    f_hand = float(glue["f_hand"])
+    md = "\n".join(_markdown(nbformat.read(READERS / CHAPTERS[2].name, as_version=4)))
+    assert f"The gate keeps {f_hand:.1%} of the memory" in md
+    assert f"the cell carries\n{float(glue['kept_hand']):.4f} forward" in md
+    api = rn.WEBSITE + "book/api.html#"
+    assert f"[`lt.forget_gate`]({api}lstm_tutorial.numpy.forget_gate)" in md
+    assert f"[`forget_widget()`]({api}lstm_tutorial.widgets.forget_widget)" in md
+    assert f"[forget part]({rn.WEBSITE}book/glossary.html#term-Forget-part)" in md
+    assert "> **Note**\n>\n> These sliders recompute only with a running Python kernel" in md
+    assert "```python\n@_saturating\ndef forget_gate(" in md  # the literalinclude, as Sphinx includes it
+
+
+def test_conversion_rules(book, rn) -> None:
+    """Each rule on a made-up cell, so a broken rule fails here with a readable message."""
+    nb = nbformat.v4.new_notebook()
+    out = nbformat.v4.new_output(
+        "display_data",
+        data={"application/papermill.record/text/plain": "0.123456"},
+        metadata={"scrapbook": {"mime_prefix": "application/papermill.record/", "name": "x"}},
+    )
+    nb.cells = [nbformat.v4.new_code_cell("glue('x', 0.123456)", outputs=[out])]
+    conv = rn.Converter(book, nb)
+    assert conv.markdown("f = {glue:text}`x:.2f`, {glue:text}`x:.1%`, {glue:text}`x`") == "f = 0.12, 12.3%, 0.123456"
+    assert conv.markdown("see {doc}`chapter 4 <04-input-part>`") == "see [chapter 4](04-input-part.ipynb)"
+    assert conv.markdown("{doc}`04-input-part`") == "[The input part](04-input-part.ipynb)"
+    assert conv.markdown("{ref}`ex-loop-flag`").startswith(f"[Exercise {book.exercises['ex-loop-flag']}](")
+    assert conv.markdown("{ref}`below <fair-test>`") == f"[below]({rn.WEBSITE}book/09-long-range-memory.html#fair-test)"
+    assert conv.markdown("{py:mod}`lstm_tutorial.train`").endswith("api.html#module-lstm_tutorial.train)")
+    assert conv.markdown("code `{py:func}` stays") == "code `{py:func}` stays"
+    assert conv.markdown("(fair-test)=\n## A heading") == "## A heading"
+    assert conv.markdown(":::{admonition} In this chapter\n:class: tip\n- one\n:::") == (
+        "> **In this chapter**\n>\n> - one"
+    )
+    with pytest.raises(KeyError, match="no glued value 'y'"):
+        conv.markdown("{glue:text}`y:.2f`")
+    with pytest.raises(ValueError, match="is not converted"):
+        conv.markdown("```{figure} x.png\n```")
+
+
+def test_a_changed_chapter_makes_the_reader_notebook_stale(tmp_path: Path, rn, book) -> None:
+    """The up-to-date test can fail: a glued value changed in a copy of chapter 3 changes the output."""
+    nb = json.loads(CHAPTERS[2].read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == "f_hand":
+                o["data"]["application/papermill.record/text/plain"] = "0.5"
+    copy = tmp_path / CHAPTERS[2].name
+    copy.write_text(json.dumps(nb), encoding="utf-8")
+    changed = rn.render(copy, book)
+    assert changed != (READERS / CHAPTERS[2].name).read_text(encoding="utf-8")
+    assert "The gate keeps 50.0% of the memory" in changed
+
+
+def _commonmark_html(nb) -> str:
+    """What a CommonMark + $math$ renderer (Colab's kind) makes of the notebook's Markdown."""
+    md = MarkdownIt("commonmark", {"html": True}).use(dollarmath_plugin)
+    return "\n".join(md.render(src) for src in _markdown(nb))
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
+def test_commonmark_rendering(path: Path) -> None:
+    """No raw role or fence in the rendered text, math recognised, solutions in closed <details>."""
+    reader = nbformat.read(READERS / path.name, as_version=4)
+    html = _commonmark_html(reader)
+    visible = re.sub(r"<[^>]+>", "", re.sub(r'<span class="math[^"]*">.*?</span>|<div class="math[^"]*">.*?</div>', "",
+                                            html, flags=re.S))
+    for raw in ("{py:", "{glue", ":::{", "```{", "{term}", "{doc}", "{ref}", ":label:"):
+        assert raw not in visible, f"{path.name}: {raw!r} visible in the CommonMark rendering"
+    assert 'class="math inline"' in html
+    assert html.count("<details>") == html.count("</details>") == html.count("<summary>")
