@@ -10,7 +10,8 @@ What it holds, by chapter:
 * ``plot_activation``: sigmoid or tanh with one point marked (2, 4);
 * ``plot_gate_heatmap``: every gate at every step (6), its rows ``GATE_PARTS``;
 * ``plot_loss`` (8, 9), ``plot_accuracy_vs_length`` and ``plot_reach`` (9), ``plot_forecast`` (11);
-* ``plot_bits_per_char`` and ``plot_gate_saturation`` (12).
+* ``plot_bits_per_char`` and ``plot_gate_saturation`` (12);
+* ``plot_seed_spread``: one score per seed for each of several models (13).
 
 Every helper takes ``ax=None`` (a new figure is made when it is None), labels
 its axes, returns the Axes, never calls ``plt.show()`` and changes no global
@@ -43,6 +44,7 @@ __all__ = [
     "plot_learning_curves",
     "plot_loss",
     "plot_reach",
+    "plot_seed_spread",
     "plot_sequences",
 ]
 
@@ -64,22 +66,24 @@ def _finish(ax: Axes, xlabel: str, ylabel: str, title: str | None) -> Axes:
     return ax
 
 
-def _curves(curves: Mapping[str, Sequence[float]], axis: str = "T", min_len: int = 0) -> list[tuple[str, np.ndarray]]:
+def _curves(
+    curves: Mapping[str, Sequence[float]], axis: str = "T", min_len: int = 0, name: str = "curves"
+) -> list[tuple[str, np.ndarray]]:
     """Validate a label -> 1-D series mapping; return ``(label, float array)`` pairs.
 
     ``axis`` names the series' length in messages (T steps, E epochs);
-    ``min_len`` is the shortest series accepted.
+    ``min_len`` is the shortest series accepted; ``name`` is the caller's name for the mapping.
     """
     if not isinstance(curves, Mapping):
-        raise TypeError(f"curves: expected a mapping of label -> values, got {type(curves).__name__}")
+        raise TypeError(f"{name}: expected a mapping of label -> values, got {type(curves).__name__}")
     if not curves:
-        raise ValueError("curves: expected at least one label -> values entry, got none")
+        raise ValueError(f"{name}: expected at least one label -> values entry, got none")
     want = f"({axis},)" + (f" with {axis} >= {min_len}" if min_len else "")
     out = []
     for label, values in curves.items():
-        v = V.as_float_array(f"curves[{label!r}]", values)
+        v = V.as_float_array(f"{name}[{label!r}]", values)
         if v.ndim != 1 or v.size < min_len:
-            raise V.shape_error(f"curves[{label!r}]", want, v.shape)
+            raise V.shape_error(f"{name}[{label!r}]", want, v.shape)
         out.append((label, v))
     return out
 
@@ -586,6 +590,56 @@ def plot_reach(
     ax.set_yticklabels(list(brackets))
     ax.set_ylim(-len(brackets) + 0.5, 0.5)
     return _finish(ax, "sequence length $T$ (the bit must survive $T - 1$ steps)", "", title)
+
+
+def plot_seed_spread(
+    scores: Mapping[str, Sequence[float]],
+    ax: Axes | None = None,
+    *,
+    xlabel: str = "score",
+    reference: float | None = None,
+    reference_label: str = "reference",
+    title: str | None = None,
+) -> Axes:
+    """Plot one score per training seed for each model: a dot per seed, a bar at the mean.
+
+    Taught in chapter 13 (the variants' next-word accuracy, seed by seed).
+
+    Parameters
+    ----------
+    scores : mapping of label -> sequence of float, each shape (n_seeds,)
+        At least one score per label; the labels are drawn top to bottom in
+        the mapping's order.
+    ax : Axes, optional
+    xlabel : str, default "score"
+    reference : float, optional
+        Drawn as a dashed vertical line (e.g. the book's LSTM's mean).
+    reference_label : str, default "reference"
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        One row per label: the seeds' scores as dots, their mean as a short
+        vertical bar, the range joined by a thin line.
+    """
+    series = _curves(scores, axis="n_seeds", min_len=1, name="scores")
+    if reference is not None:
+        reference = V.check_float("reference", reference)
+    ax = _axes(ax, figsize=(6.4, 0.45 * len(series) + 1.2))
+    for k, (_label, v) in enumerate(series):
+        y = -k
+        ax.plot([v.min(), v.max()], [y, y], color=f"C{k % 10}", lw=1)
+        ax.plot(v, np.full(v.size, y), "o", color=f"C{k % 10}", ms=5, alpha=0.8)
+        ax.plot([v.mean()], [y], marker="|", color="k", ms=14, mew=2, ls="none")
+    ax.plot([], [], "ko", ms=5, label="one seed")
+    ax.plot([], [], "k|", ms=10, mew=2, label="mean over seeds")
+    if reference is not None:
+        ax.axvline(reference, color="0.4", ls="--", lw=1, label=reference_label)
+    ax.set_yticks([-k for k in range(len(series))])
+    ax.set_yticklabels([label for label, _ in series])
+    ax.set_ylim(-len(series) + 0.5, 0.5)
+    return _finish(ax, xlabel, "", title)
 
 
 def plot_gradient_by_distance(
