@@ -485,12 +485,24 @@ _JS_GATE = r"""
 """
 
 
+# Keys a focused slider uses (move, jump to an end, move by a page). JupyterLab reads them as notebook
+# shortcuts (select another cell, collapse a heading) when they bubble out of an output, so each explorer
+# stops them at its root; everything else bubbles on, Shift+Enter (run the cell) included.
+_SLIDER_KEYS: tuple[str, ...] = ("ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown")
+_JS_KEYS = (
+    f"  var SLIDER_KEYS = {json.dumps(list(_SLIDER_KEYS))};\n"
+    '  root.addEventListener("keydown", function (e) {\n'
+    "    if (SLIDER_KEYS.indexOf(e.key) >= 0) { e.stopPropagation(); }\n"
+    "  });\n"
+)
+
+
 def _script(uid: str, body: str) -> str:
     # One closure per explorer: nothing leaks into the page's global scope.
     return (
         '<script>(function () {\n  "use strict";\n'
         f"  var root = document.getElementById({json.dumps(uid)});\n  if (!root) {{ return; }}\n"
-        f"{_JS_FMT}{body}}})();</script>"
+        f"{_JS_KEYS}{_JS_FMT}{body}}})();</script>"
     )
 
 
