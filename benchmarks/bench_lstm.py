@@ -160,7 +160,8 @@ def numpy_gemms(xs: Any, dhs: Any, params: lnp.LSTMParams) -> Callable[[], None]
     between. Keep it in step with ``lstm_tutorial/numpy.py``: per step, one
     ``(B, H) @ (H, 4H)`` product forward and one ``(B, 4H) @ (4H, H)``
     backward; over all steps at once, the inputs' projection, the weight
-    gradient and the inputs' gradient.
+    gradient (one product for its columns for h_{t-1}, one for x_t) and the
+    inputs' gradient.
     """
     T, B, D = xs.shape
     H = params.hidden_size
@@ -168,7 +169,7 @@ def numpy_gemms(xs: Any, dhs: Any, params: lnp.LSTMParams) -> Callable[[], None]
     W = np.concatenate([params.W_f, params.W_i, params.W_c, params.W_o])  # (4H, H + D)
     W_h, W_x = W[:, :H], W[:, H:]  # views, as the package uses them
     dz = np.concatenate([cache.f, cache.i, cache.c_tilde, cache.o], axis=-1)  # (T, B, 4H): numbers of the right size
-    hx = np.concatenate([hs, xs], axis=-1).reshape(T * B, H + D)  # (T*B, H + D)
+    h_prev = hs.reshape(T * B, H)  # (T*B, H): numbers of the right size
 
     def run() -> None:
         xs.reshape(T * B, D) @ W_x.T  # the input part of every step
@@ -176,7 +177,8 @@ def numpy_gemms(xs: Any, dhs: Any, params: lnp.LSTMParams) -> Callable[[], None]
             hs[t] @ W_h.T  # (B, 4H)
         for t in range(T - 1, -1, -1):
             dz[t] @ W_h  # (B, H)
-        dz.reshape(T * B, 4 * H).T @ hx  # (4H, H + D): the weight gradients
+        dz.reshape(T * B, 4 * H).T @ h_prev  # (4H, H): the weight gradients' columns for h_{t-1}
+        dz.reshape(T * B, 4 * H).T @ xs.reshape(T * B, D)  # (4H, D): their columns for x_t
         dz.reshape(T * B, 4 * H) @ W_x  # (T*B, D): the input gradients
 
     return run

@@ -843,8 +843,7 @@ def lstm_backward(dhs: Any, cache: LSTMCache, dstate: Any = None) -> tuple[LSTMP
         do_t   = dh_t * tanh(C_t)
         dC_t   = dh_t * o_t * (1 - tanh(C_t)^2) + dC_{t+1} * f_{t+1}
         df_t   = dC_t * C_{t-1}     di_t = dC_t * C~_t     dC~_t = dC_t * i_t
-        dz_f   = df_t f_t (1 - f_t)   dz_i = di_t i_t (1 - i_t)
-        dz_c   = dC~_t (1 - C~_t^2)   dz_o = do_t o_t (1 - o_t)
+        dz_f   = df_t f_t (1 - f_t)   dz_i = di_t i_t (1 - i_t)   dz_c = dC~_t (1 - C~_t^2)   dz_o = do_t o_t (1 - o_t)
         dW_g   = sum_t dz_g [h_{t-1}, x_t]^T    db_g = sum_t dz_g    dx_t = sum_g W_{g,x}^T dz_g
     """
     if not isinstance(cache, LSTMCache):
@@ -883,11 +882,12 @@ def lstm_backward(dhs: Any, cache: LSTMCache, dstate: Any = None) -> tuple[LSTMP
         dz_o[t] = do * o_slope[t]  # (B, H)
         # BPTT 6/6: back to the previous hidden state h_{t-1}, through every part
         dh_next = dz[t] @ W_h  # (B, H)
-    # Weight gradients: one matrix product each over all steps and samples.
-    hx = np.concatenate([np.concatenate([h0[None], h[:-1]]), xs], axis=-1)  # (T, B, H + D): [h_{t-1}, x_t]
-    dW = dz.reshape(T * B, 4 * H).T @ hx.reshape(T * B, H + D)  # (4H, H + D)
+    # Weight gradients: matrix products over all steps and samples at once.
+    h_prev = np.concatenate([h0[None], h[:-1]]).reshape(T * B, H)  # h_{t-1} of every step and sample, a row each
+    dz_all = dz.reshape(T * B, 4 * H)  # dz of every step and sample, a row each
+    dW = np.concatenate([dz_all.T @ h_prev, dz_all.T @ xs.reshape(T * B, D)], axis=1)  # (4H, H + D): h's, x's columns
     db = dz.sum(axis=(0, 1))  # (4H,)
-    dxs = (dz.reshape(T * B, 4 * H) @ W_x).reshape(T, B, D)  # (T, B, D)
+    dxs = (dz_all @ W_x).reshape(T, B, D)  # (T, B, D)
     dW_f, dW_i, dW_c, dW_o = (dW[k * H : (k + 1) * H] for k in range(4))  # (H, H + D) each
     grads = LSTMParams(dW_f, dW_i, dW_c, dW_o, *(db[k * H : (k + 1) * H] for k in range(4)))  # db_f ... db_o: (H,)
     return grads, _unbatched(dxs, b), (_unbatched(dh_next, b), _unbatched(dc_next, b))
