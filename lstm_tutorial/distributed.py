@@ -103,6 +103,35 @@ class _Classifier(nn.Module):
         return self.head(hs[-1])[:, 0]  # (B,) logits
 
 
+def _check_options(
+    n: int,
+    T: int,
+    hidden_size: int,
+    global_batch: int,
+    steps: int,
+    lr: float,
+    seed: int,
+    dtype: torch.dtype,
+    processes: int,
+    processes_name: str,
+) -> tuple[int, int, int, int, int, float, int]:
+    """The training options of ``train_first_step_task`` and ``launch``, checked; ``global_batch`` must
+    divide among ``processes`` (named ``processes_name`` in the message) and ``n`` into global batches."""
+    n, T, hidden_size, global_batch, steps = (
+        V.check_int(name, v, 1)
+        for name, v in (("n", n), ("T", T), ("hidden_size", hidden_size), ("global_batch", global_batch), ("steps", steps))
+    )
+    lr = V.check_float("lr", lr, 0.0, open_min=True)
+    seed = V.check_int("seed", seed, 0)
+    if dtype not in _DTYPES.values():
+        raise TypeError(f"dtype: expected torch.float32 or torch.float64, got {dtype!r}")
+    if global_batch % processes:
+        raise ValueError(f"global_batch: expected a multiple of {processes_name} ({processes}), got {global_batch}")
+    if n % global_batch:
+        raise ValueError(f"n: expected a multiple of global_batch ({global_batch}), got {n}")
+    return n, T, hidden_size, global_batch, steps, lr, seed
+
+
 def _grads(model: nn.Module) -> dict[str, Tensor]:
     return {name: p.grad.detach().cpu().clone() for name, p in model.named_parameters()}
 
@@ -174,24 +203,14 @@ def train_first_step_task(
         ValueError too when ``global_batch`` does not divide among the
         processes of the group.
     """
-    n = V.check_int("n", n, 1)
-    T = V.check_int("T", T, 1)
-    hidden_size = V.check_int("hidden_size", hidden_size, 1)
-    global_batch = V.check_int("global_batch", global_batch, 1)
-    steps = V.check_int("steps", steps, 1)
-    lr = V.check_float("lr", lr, 0.0, open_min=True)
-    seed = V.check_int("seed", seed, 0)
-    if dtype not in (torch.float32, torch.float64):
-        raise TypeError(f"dtype: expected torch.float32 or torch.float64, got {dtype!r}")
     if device is not None and not isinstance(device, (str, torch.device)):
         raise TypeError(f"device: expected a str or torch.device, got {type(device).__name__}")
     device = torch.device("cpu" if device is None else device)
-    if n % global_batch:
-        raise ValueError(f"n: expected a multiple of global_batch ({global_batch}), got {n}")
     grouped = dist.is_available() and dist.is_initialized()
     world, rank = (dist.get_world_size(), dist.get_rank()) if grouped else (1, 0)
-    if global_batch % world:
-        raise ValueError(f"global_batch: expected a multiple of the number of processes ({world}), got {global_batch}")
+    n, T, hidden_size, global_batch, steps, lr, seed = _check_options(
+        n, T, hidden_size, global_batch, steps, lr, seed, dtype, world, "the number of processes"
+    )
     local_batch = global_batch // world
 
     xs, y = data.first_step_task(n, T, seed)  # (T, n, 2), (n,): the same in every process
@@ -356,23 +375,16 @@ def launch(
     nproc = V.check_int("nproc", nproc, 1)
     backend = V.check_choice("backend", backend, _BACKENDS)
     timeout = V.check_float("timeout", timeout, 0.0, open_min=True)
-    names = {v: k for k, v in _DTYPES.items()}
-    if dtype not in names:
-        raise TypeError(f"dtype: expected torch.float32 or torch.float64, got {dtype!r}")
+    n, T, hidden_size, global_batch, steps, lr, seed = _check_options(
+        n, T, hidden_size, global_batch, steps, lr, seed, dtype, nproc, "nproc"
+    )
+    dtype_name = {v: k for k, v in _DTYPES.items()}[dtype]
     options = {"sequences": n, "T": T, "hidden-size": hidden_size, "global-batch": global_batch, "steps": steps, "seed": seed}
-    for name, v in {"n": n, "T": T, "hidden_size": hidden_size, "global_batch": global_batch, "steps": steps}.items():
-        V.check_int(name, v, 1)
-    V.check_int("seed", seed, 0)
-    lr = V.check_float("lr", lr, 0.0, open_min=True)
-    if global_batch % nproc:
-        raise ValueError(f"global_batch: expected a multiple of nproc ({nproc}), got {global_batch}")
-    if n % global_batch:
-        raise ValueError(f"n: expected a multiple of global_batch ({global_batch}), got {n}")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.pt"
         cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={nproc}"]
         cmd += ["-m", "lstm_tutorial.distributed", "--out", str(out), "--backend", backend]
-        cmd += [f"--{name}={v}" for name, v in options.items()] + [f"--lr={lr!r}", f"--dtype={names[dtype]}"]
+        cmd += [f"--{name}={v}" for name, v in options.items()] + [f"--lr={lr!r}", f"--dtype={dtype_name}"]
         env = {**os.environ, "OMP_NUM_THREADS": "1"}  # torchrun would warn and set it anyway
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
