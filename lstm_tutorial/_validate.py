@@ -454,3 +454,14 @@ def as_index_tensor(name: str, a: Any, *, ndim: int, maximum: int) -> Any:
         if lo < 0 or hi > maximum:
             raise ValueError(f"{name}: expected values {_bound(0, maximum)}, got min {lo} and max {hi}")
     return a.long()
+
+
+def check_float_pair(name: str, v: Any, minimum: float | None = None, maximum: float | None = None, *,
+                     open_min: bool = False, open_max: bool = False) -> tuple[float, float]:
+    """A tuple or list of two numbers, each as ``check_float`` wants it (``name[0]``, ``name[1]`` in messages)."""
+    if not isinstance(v, (tuple, list)):
+        raise TypeError(f"{name}: expected a pair of numbers, got {_kind(v)}")
+    if len(v) != 2:
+        raise ValueError(f"{name}: expected a pair of numbers, got {len(v)} of them")
+    return (check_float(f"{name}[0]", v[0], minimum, maximum, open_min=open_min, open_max=open_max),
+            check_float(f"{name}[1]", v[1], minimum, maximum, open_min=open_min, open_max=open_max))
