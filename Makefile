@@ -1,5 +1,6 @@
 # Two commands for a fresh machine (see README.md):
-#   make book   set up .venv, build the HTML book into _build/html
+#   make book   set up .venv, fetch MathJax/RequireJS/the widget manager from npm, build the
+#               HTML book into _build/html (strict: no warning), a site that needs no CDN
 #   make test   set up .venv, run every check (lint, unit tests, notebooks, strict build,
 #               and the browser tests of the built website)
 # A second run reuses .venv; it reinstalls only when requirements.txt or pyproject.toml change.
@@ -9,6 +10,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book build . -W -n --keep-going
+# The Chinese edition (zh/README.md): its pages, assembled in zh/book/, are built after the English
+# edition (whose objects.inv links its API reference and glossary) and copied into _build/html/zh.
+ZH_JB  := $(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/zh
 # nbval's cell timeout (--nbval-cell-timeout, in pyproject.toml's addopts so every nbval run has it) is
 # 180 s: the book's budget for a whole notebook, 3.5 times its slowest cell (chapter 11's cell 17, 51 s
 # in book/speed.md's notebook table). Why bound it: full runs sometimes stalled on one cell for the whole
@@ -27,15 +31,14 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 # and CPU starvation on a shared machine.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg
 
-.PHONY: book test lint workflow-lint actionlint unit notebooks pairing strict-build browser chromium node vendor test-site \
+.PHONY: book test lint workflow-lint actionlint unit notebooks pairing strict-build browser chromium node vendor \
 	notebooks-execute clean
 
-# Browser tests run against a test build of the website whose MathJax, RequireJS and
-# ipywidgets manager come from npm (installed at test time into _build/vendor, never
-# committed), so they need no network; the published site keeps loading them from CDNs.
+# The website's MathJax, RequireJS and ipywidgets manager come from npm (fetched into
+# _build/vendor, never committed; _config.yml's html_extra_path ships them in the site),
+# so the site requests nothing from another host and the browser tests need no network.
 VENDOR       := _build/vendor
 VENDOR_SITE  := $(VENDOR)/site
-TEST_SITE    := _build/test-site
 NPM_PACKAGES := mathjax@3.2.2 @jupyter-widgets/html-manager@1.0.6 requirejs@2.3.7
 # apt as root here and in a container; through sudo on a GitHub-hosted runner (.github/workflows).
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -55,10 +58,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) vendor
 	$(JB)
+	$(ZH_JB)
+	rm -rf _build/html/zh && cp -r _build/zh/_build/html _build/html/zh
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
+	@echo "中文版 (Chinese edition):   file://$(CURDIR)/_build/html/zh/index.html"
 
 test: lint unit notebooks strict-build browser
 	@echo "All checks passed."
@@ -88,26 +94,28 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/pytest -q -n 2 --dist loadfile $(NBVAL) book
 
-strict-build: $(STAMP)
-	$(JB)
+# The published site and the site the browser tests open are one build: make book.
+strict-build: book
 
 # Every page of the website in headless Chromium (tests/browser): no console errors or
 # failed requests, math rendered, images loaded with alt text, headings in order, the
 # kernel-free sliders compute what the package computes. Screenshots: _build/screenshots.
-browser: $(STAMP) chromium test-site
+browser: $(STAMP) chromium book
 	$(BIN)/pytest -q tests/browser
 
 # Debian's Chromium, driven by Playwright (never a downloaded browser). CI here runs as root;
 # GitHub's Ubuntu runners already have a chromium and npm on PATH, so these install nothing there.
 chromium:
 	@command -v chromium >/dev/null || ($(APT_INSTALL) chromium)
+	@# a CJK font, or Chromium draws the Chinese edition's text as empty boxes (tests/browser/test_zh_site.py)
+	@fc-list :lang=zh family | grep -q . || ($(APT_INSTALL) fonts-wqy-microhei)
 
 node:
 	@command -v npm >/dev/null || ($(APT_INSTALL) npm)
 
 # npm packages, fetched only when NPM_PACKAGES changes. `npm pack` downloads each package's
 # own tarball (checked against the registry's integrity hash) without its dependencies:
-# the three are prebuilt bundles. _build/vendor/site/_static/_vendor goes into the test site.
+# the three are prebuilt bundles. _build/vendor/site/_static/_vendor goes into the site.
 vendor: node
 	@if [ "$$(cat $(VENDOR)/.installed 2>/dev/null)" != "$(NPM_PACKAGES)" ]; then \
 	  set -e; rm -rf $(VENDOR); mkdir -p $(VENDOR)/npm $(VENDOR_SITE)/_static/_vendor/requirejs; \
@@ -120,11 +128,6 @@ vendor: node
 	  find $(VENDOR_SITE) -name '*.map' -delete; \
 	  echo "$(NPM_PACKAGES)" > $(VENDOR)/.installed; \
 	fi
-
-# The website as published, but with the vendored scripts (tests/browser/make_test_config.py).
-test-site: $(STAMP) vendor
-	$(BIN)/python tests/browser/make_test_config.py $(VENDOR_SITE) $(TEST_SITE)/_config.yml
-	$(BIN)/jupyter-book build . --config $(TEST_SITE)/_config.yml --path-output $(TEST_SITE) --all --keep-going -q
 
 # Regenerate every paired notebook from its MyST source and execute it
 # (run after editing a book/*.md; commit both files).

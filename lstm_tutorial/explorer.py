@@ -15,10 +15,24 @@ reader's browser with no kernel and no server:
 * ``gate_explorer()``: one slider for a gate's pre-activation ``z``; the
   browser shows ``sigmoid(z)``, the fraction the gate keeps, on the sigmoid
   curve and as a bar.
+* ``forget_weights_explorer()``: sliders for the forget gate's two weights,
+  its bias and its inputs; the browser computes ``z``, ``f_t = sigmoid(z)``
+  and the kept memory, and writes them into the cell diagram.
+* ``rnn_memory_explorer()`` and ``memory_comparison_explorer()``: sliders
+  for the recurrent weight (or the LSTM's forget bias) and the length ``T``;
+  the browser runs the one-neuron RNN (and the hand-set LSTM) over the two
+  sequences of ``demos.rnn_memory_demo`` (their inputs are embedded) and
+  draws ``h_t`` and ``|dh_t/dx_1|``.
+
+``WIDGET_TWINS`` names the explorer that stands in for each ipywidgets slider
+of ``lstm_tutorial.widgets`` on the website (the book hides the ipywidgets
+cells there; the notebooks keep them).
 
 The initial numbers come from the package (``demos.output_demo``,
-``lt.sigmoid``); the JavaScript repeats only the two lines of arithmetic above
-(``tests/browser/test_explorer_browser.py`` checks both agree to 1e-6). The
+``lt.sigmoid``, ``demos.forget_from_weights_demo``, ``demos.rnn_memory_demo``,
+``demos.memory_comparison_demo``); the JavaScript repeats only the few lines
+of arithmetic each one needs (``tests/browser/test_explorer_browser.py`` and
+``tests/browser/test_site.py`` check both agree to 1e-6). The
 module also holds ``Explorer`` (the returned HTML; not exported: readers never build one), ``PARTS``, ``SLIDERS`` and
 ``DEFAULT_SLIDERS`` (what ``cell_explorer`` accepts).
 
@@ -39,6 +53,7 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -47,14 +62,31 @@ from typing import Any
 
 import matplotlib as mpl
 import matplotlib.style
+import numpy as np
 from matplotlib.figure import Figure
 
 from lstm_tutorial import _validate as V
 from lstm_tutorial import numpy as lt
-from lstm_tutorial.demos import output_demo
+from lstm_tutorial.demos import (
+    forget_from_weights_demo,
+    memory_comparison_demo,
+    memory_lstm_params,
+    output_demo,
+    rnn_memory_demo,
+)
 from lstm_tutorial.diagram import draw_lstm_cell
 
-__all__ = ["DEFAULT_SLIDERS", "PARTS", "SLIDERS", "cell_explorer", "gate_explorer"]
+__all__ = [
+    "DEFAULT_SLIDERS",
+    "PARTS",
+    "SLIDERS",
+    "WIDGET_TWINS",
+    "cell_explorer",
+    "forget_weights_explorer",
+    "gate_explorer",
+    "memory_comparison_explorer",
+    "rnn_memory_explorer",
+]
 
 #: Values of ``part`` (the part of the cell the diagram highlights).
 PARTS: tuple[str, ...] = ("forget", "input", "output", "cell")
@@ -77,7 +109,20 @@ DEFAULT_SLIDERS: dict[str, tuple[str, ...]] = {
     "cell": ("c_prev", "f", "i", "c_tilde", "o"),
 }
 
-_STEP = 0.01  # every slider moves by hundredths
+#: The kernel-free twin of each ipywidgets slider of ``lstm_tutorial.widgets``:
+#: widget function -> explorer function (its ``data-lstm-explorer`` kind is the
+#: name without ``_explorer``). A chapter that shows the widget shows the twin.
+WIDGET_TWINS: dict[str, str] = {
+    "rnn_memory_widget": "rnn_memory_explorer",
+    "gate_widget": "gate_explorer",
+    "forget_widget": "cell_explorer",
+    "forget_from_weights_widget": "forget_weights_explorer",
+    "input_widget": "cell_explorer",
+    "output_widget": "cell_explorer",
+    "memory_comparison_widget": "memory_comparison_explorer",
+}
+
+_STEP = 0.01  # the cell and gate sliders move by hundredths
 _Z_RANGE = (-6.0, 6.0)  # gate_explorer's pre-activation
 
 # HTML for the symbols (C~ is C + U+0303 COMBINING TILDE, as in the book's text).
@@ -217,12 +262,11 @@ def _check_uid(uid: str | None, kind: str, args: dict[str, Any]) -> str:
     return uid
 
 
-def _check_on_grid(name: str, v: float) -> None:
+def _check_on_grid(name: str, v: float, step: float = _STEP) -> None:
     """A slider value must sit on the slider's grid, or the browser would move it."""
-    if abs(v / _STEP - round(v / _STEP)) > 1e-9:
+    if abs(v / step - round(v / step)) > 1e-9:
         raise ValueError(
-            f"{name}: the slider moves by {_STEP:g}, so its initial value must be a multiple of it "
-            f"(e.g. round({name}, 2)); got {v!r}"
+            f"{name}: the slider moves by {step:g}, so its initial value must be a multiple of it; got {v!r}"
         )
 
 
@@ -404,12 +448,14 @@ def _style(uid: str) -> str:
 </style>"""
 
 
-def _slider(uid: str, var: str, value: float, lo: float, hi: float, label: str) -> str:
+def _slider(uid: str, var: str, value: float, lo: float, hi: float, label: str, step: float = _STEP,
+            digits: int = 2) -> str:
+    shown = int(value) if digits == 0 else value  # T: value="20", not "20.0"
     return (
         f'<div class="lx-row"><label for="{uid}-{var}">{label}</label>'
         f'<input type="range" id="{uid}-{var}" data-var="{var}" min="{lo:g}" max="{hi:g}" '
-        f'step="{_STEP:g}" value="{value!r}">'
-        f'<span class="lx-val" data-show="{var}" data-digits="2">{_fmt(value, 2)}</span></div>'
+        f'step="{step:g}" value="{shown!r}">'
+        f'<span class="lx-val" data-show="{var}" data-digits="{digits}">{_fmt(value, digits)}</span></div>'
     )
 
 
@@ -421,8 +467,7 @@ def _show(key: str, values: dict[str, float], digits: int = 2, paren: bool = Tru
     return f'<span data-show="{key}" data-digits="{digits}"{" data-paren" if paren else ""}>{s}</span>'
 
 
-_JS_CELL = r"""
-  var fixed = JSON.parse(root.getAttribute("data-values"));
+_JS_DIAGRAM = r"""
   var svg = root.querySelector("svg");
   function fit(g) {
     // Fit the rounded box to its text, as the browser's font sets it.
@@ -449,6 +494,14 @@ _JS_CELL = r"""
       fit(gs[k]);
     }
   }
+  function fitAll() {
+    var gs = root.querySelectorAll("[data-diagram-value]");
+    for (var k = 0; k < gs.length; k++) { fit(gs[k]); }
+  }
+"""
+
+_JS_CELL = _JS_DIAGRAM + r"""
+  var fixed = JSON.parse(root.getAttribute("data-values"));
   function update() {
     var v = {}, key;
     for (key in fixed) { v[key] = fixed[key]; }
@@ -460,8 +513,7 @@ _JS_CELL = r"""
   }
   var inputs = read(root, {});
   for (var k = 0; k < inputs.length; k++) { inputs[k].addEventListener("input", update); }
-  var gs = root.querySelectorAll("[data-diagram-value]");
-  for (k = 0; k < gs.length; k++) { fit(gs[k]); }
+  fitAll();
 """
 
 _JS_GATE = r"""
@@ -699,3 +751,480 @@ def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
         f"{_script(uid, _JS_GATE)}</div>"
     )
     return Explorer(html, uid, "gate")
+
+
+# --------------------------------------------------------------------------
+# Chapter 3: the forget gate from its weights
+# --------------------------------------------------------------------------
+
+_WEIGHT_STEP = 0.05  # the step of forget_from_weights_widget's sliders
+#: forget_weights_explorer's sliders: name -> (min, max, label), the ranges of forget_from_weights_widget.
+_WEIGHT_SLIDERS: dict[str, tuple[float, float, str]] = {
+    "w_h": (-4.0, 4.0, "weight on <i>h</i><sub><i>t</i>\u22121</sub>"),
+    "w_x": (-4.0, 4.0, "weight on <i>x</i><sub><i>t</i></sub>"),
+    "b": (-6.0, 6.0, "bias <i>b</i><sub><i>f</i></sub>"),
+    "h_prev": (-1.0, 1.0, "hidden state <i>h</i><sub><i>t</i>\u22121</sub>"),
+    "x": (-2.0, 2.0, "input <i>x</i><sub><i>t</i></sub>"),
+    "c_prev": (-2.0, 2.0, "old memory " + _SYM["c_prev"]),
+}
+
+_JS_FORGET_WEIGHTS = _JS_DIAGRAM + r"""
+  function update() {
+    var v = {};
+    read(root, v);
+    v.z = v.w_h * v.h_prev + v.w_x * v.x + v.b;  // the pre-activation
+    v.f = (Math.tanh(v.z * 0.5) + 1) * 0.5;  // f_t = sigmoid(z), as lstm_tutorial.numpy.sigmoid
+    v.kept = v.f * v.c_prev;  // C_t with the input part off
+    v.forgotten = v.c_prev - v.kept;
+    v.c = v.kept;
+    show(root, v);
+    diagram(v);
+  }
+  var inputs = read(root, {});
+  for (var k = 0; k < inputs.length; k++) { inputs[k].addEventListener("input", update); }
+  fitAll();
+"""
+
+
+def forget_weights_explorer(
+    *,
+    w_h: float = 1.0,
+    w_x: float = 1.5,
+    b: float = 0.0,
+    h_prev: float = 0.5,
+    x: float = 1.0,
+    c_prev: float = 0.8,
+    uid: str | None = None,
+) -> Explorer:
+    """Kernel-free sliders for the forget gate's weights, bias and inputs, with the cell diagram.
+
+    Used in chapter 3, as the website's twin of the ipywidgets sliders of ``forget_from_weights_widget``.
+
+    Moving a slider recomputes, in the reader's browser::
+
+        z   = w_h * h_{t-1} + w_x * x_t + b_f
+        f_t = sigmoid(z)
+        C_t = f_t * C_{t-1}          (input part off), forgotten C_{t-1} - C_t
+
+    prints them and writes ``x_t, h_{t-1}, C_{t-1}, f_t, C_t`` into the
+    forget part of the cell diagram. The initial numbers are
+    ``demos.forget_from_weights_demo(w_h, w_x, b, h_prev, x, c_prev)``.
+
+    Parameters
+    ----------
+    w_h, w_x : float
+        The gate's weights on ``h_{t-1}`` and ``x_t``, in [-4, 4].
+    b : float
+        Its bias ``b_f``, in [-6, 6].
+    h_prev : float
+        ``h_{t-1}``, in [-1, 1].
+    x : float
+        ``x_t``, in [-2, 2].
+    c_prev : float
+        ``C_{t-1}``, in [-2, 2].
+        Every value must be a multiple of 0.05 (the sliders' step).
+    uid : str, optional
+        Id of the explorer on the page; see ``cell_explorer``.
+
+    Returns
+    -------
+    Explorer
+        Displayed as HTML by Jupyter; ``.data`` is the HTML.
+
+    Raises
+    ------
+    TypeError
+        A value that is not a number, ``uid`` not a str.
+    ValueError
+        A value out of its range, NaN or off the sliders' grid; a malformed ``uid``.
+    """
+    given = {"w_h": w_h, "w_x": w_x, "b": b, "h_prev": h_prev, "x": x, "c_prev": c_prev}
+    given = {k: V.check_scalar(k, v, *_WEIGHT_SLIDERS[k][:2]) for k, v in given.items()}
+    for k, v in given.items():
+        _check_on_grid(k, v, _WEIGHT_STEP)
+    d = forget_from_weights_demo(**given)  # the package's numbers
+    uid = _check_uid(uid, "forget_weights", given)
+    rows = "".join(_slider(uid, k, given[k], lo, hi, label, _WEIGHT_STEP) for k, (lo, hi, label) in
+                   _WEIGHT_SLIDERS.items())
+
+    def out(key: str, digits: int = 4) -> str:
+        return f'<b data-out="{key}" data-value="{d[key]!r}" data-show="{key}" data-digits="{digits}">' \
+               f"{_fmt(d[key], digits)}</b>"
+
+    z_line = (
+        f"<i>z</i> = {_show('w_h', d)} \u00d7 {_show('h_prev', d)} + {_show('w_x', d)} \u00d7 {_show('x', d)}"
+        f" + {_show('b', d)} = {out('z')}"
+    )
+    f_line = f"{_SYM['f']} = \u03c3(<i>z</i>) = {out('f')}"
+    c_line = (
+        f"{_SYM['c']} = {_SYM['f']} \u00d7 {_SYM['c_prev']} = {out('kept')} "
+        f"(forgotten: {out('forgotten')})"
+    )
+    values = {"x": d["x"], "h_prev": d["h_prev"], "c_prev": d["c_prev"], "f": d["f"], "c": d["kept"]}
+    alt = (f"{_ALT} Highlighted: the forget part; the rest is faded. The numbers in the diagram "
+           "(x(t), h(t-1), C(t-1), f(t) and C(t)) follow the sliders above it.")
+    html = (
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="forget_weights">'
+        f"{_style(uid)}{rows}"
+        f'<div class="lx-out" aria-live="polite"><div>{z_line}</div><div>{f_line}</div><div>{c_line}</div></div>'
+        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">{_diagram_svg(uid, "forget", values)}</div>'
+        f"{_script(uid, _JS_FORGET_WEIGHTS)}</div>"
+    )
+    return Explorer(html, uid, "forget_weights")
+
+
+# --------------------------------------------------------------------------
+# Chapters 1 and 6: the two sequences through the RNN and the hand-set LSTM
+# --------------------------------------------------------------------------
+
+_T_RANGE = (2, 60)  # the sequence-length slider of rnn_memory_widget and memory_comparison_widget
+_FLOOR = 1e-300  # influences are drawn on a log scale, clipped here (as the widgets do)
+# Chart geometry, shared with the JavaScript (the X and Y of _JS_CHART).
+_PANELS = {"left": (58.0, 358.0), "right": (458.0, 758.0)}
+_Y_TOP, _Y_BOTTOM = 22.0, 192.0
+_COLOURS = {"a": "#1f77b4", "b": "#ff7f0e"}
+_H_LABEL = 'hidden state <tspan font-style="italic">h</tspan><tspan font-style="italic" baseline-shift="sub" ' \
+    'font-size="9">t</tspan>'
+
+_JS_CHART = r"""
+  var X = {left: [58, 358], right: [458, 758]}, YT = 22, YB = 192, FLOOR = 1e-300;
+  var xs = JSON.parse(root.getAttribute("data-xs"));  // sequence A's inputs, x_1 = +1 (B has -1)
+  function sigmoid(z) { return (Math.tanh(z * 0.5) + 1) * 0.5; }  // as lstm_tutorial.numpy.sigmoid
+  function rnn(wh, T, x1) {  // the one-neuron RNN of chapter 1 (w_x = 1, b_h = 0)
+    var h = 0, hs = [];
+    for (var t = 0; t < T; t++) { h = Math.tanh(wh * h + (t === 0 ? x1 : xs[t])); hs.push(h); }
+    return hs;
+  }
+  function rnnInfluence(wh, hs) {  // |dh_t/dx_1| = (1 - h_1^2) * prod_{k=2..t} w_h (1 - h_k^2)
+    var d = 1 - hs[0] * hs[0], out = [Math.abs(d)];
+    for (var t = 1; t < hs.length; t++) { d = d * wh * (1 - hs[t] * hs[t]); out.push(Math.abs(d)); }
+    return out;
+  }
+  function logRange(series) {  // whole decades around every value (clipped at FLOOR)
+    var lo = Infinity, hi = -Infinity;
+    for (var s = 0; s < series.length; s++) {
+      for (var t = 0; t < series[s].length; t++) {
+        var l = Math.log10(Math.max(series[s][t], FLOOR));
+        lo = Math.min(lo, l); hi = Math.max(hi, l);
+      }
+    }
+    lo = Math.floor(lo); hi = Math.ceil(hi);
+    return [lo, Math.max(hi, lo + 1)];
+  }
+  function fmtExp(x, d) {  // Python's f"{x:.{d}e}", with a true minus
+    var s = x.toExponential(d), m = s.split("e"), e = Number(m[1]);
+    s = m[0] + "e" + (e < 0 ? "-" : "+") + (Math.abs(e) < 10 ? "0" : "") + Math.abs(e);
+    return s.replace(/-/g, "\u2212");
+  }
+  function draw(v, T, range) {
+    var lines = root.querySelectorAll("[data-line]");
+    for (var k = 0; k < lines.length; k++) {
+      var key = lines[k].getAttribute("data-line"), panel = lines[k].getAttribute("data-panel");
+      var ys = v[key], x = X[panel], pts = [];
+      for (var t = 0; t < T; t++) {
+        var px = x[0] + t / (T - 1) * (x[1] - x[0]), frac;
+        if (panel === "left") { frac = (ys[t] + 1) / 2; }
+        else { frac = (Math.log10(Math.max(ys[t], FLOOR)) - range[0]) / (range[1] - range[0]); }
+        pts.push(px.toFixed(2) + "," + (YB - frac * (YB - YT)).toFixed(2));
+      }
+      lines[k].setAttribute("points", pts.join(" "));
+      lines[k].setAttribute("data-values", JSON.stringify(ys.slice(0, T)));
+    }
+    var ticks = root.querySelectorAll("[data-tick]");
+    for (k = 0; k < ticks.length; k++) {
+      var which = ticks[k].getAttribute("data-tick");
+      ticks[k].textContent = which === "T" ? String(T) : ("1e" + range[which === "lo" ? 0 : 1]).replace("-", "\u2212");
+    }
+    var exps = root.querySelectorAll("[data-exp]");
+    for (k = 0; k < exps.length; k++) {
+      exps[k].textContent = fmtExp(v[exps[k].getAttribute("data-out")], Number(exps[k].getAttribute("data-exp")));
+    }
+  }
+  function last(a) { return a[a.length - 1]; }
+"""
+
+_JS_RNN_MEMORY = _JS_CHART + r"""
+  function update() {
+    var v = {};
+    read(root, v);
+    var T = Math.round(v.T);
+    v.h_a = rnn(v.w_h, T, 1); v.h_b = rnn(v.w_h, T, -1);
+    v.influence = rnnInfluence(v.w_h, v.h_a);
+    v.h_a_T = last(v.h_a); v.h_b_T = last(v.h_b);
+    v.gap_T = Math.abs(v.h_a_T - v.h_b_T); v.influence_T = last(v.influence);
+    show(root, v);
+    draw(v, T, logRange([v.influence]));
+  }
+  var inputs = read(root, {});
+  for (var k = 0; k < inputs.length; k++) { inputs[k].addEventListener("input", update); }
+"""
+
+_JS_MEMORY_COMPARISON = _JS_CHART + r"""
+  var p = JSON.parse(root.getAttribute("data-lstm"));  // the hand-set LSTM's other constants
+  function lstm(bf, T, x1) {  // gates set by their biases alone; the candidate reads x_t
+    var f = sigmoid(bf), i = sigmoid(p.input_bias), o = sigmoid(p.output_bias), c = 0, hs = [], cs = [];
+    for (var t = 0; t < T; t++) {
+      c = f * c + i * Math.tanh(p.w_c * (t === 0 ? x1 : xs[t]));
+      cs.push(c); hs.push(o * Math.tanh(c));
+    }
+    return {h: hs, c: cs, f: f, i: i, o: o};
+  }
+  function update() {
+    var v = {};
+    read(root, v);
+    var T = Math.round(v.T), a = lstm(v.forget_bias, T, 1), b = lstm(v.forget_bias, T, -1);
+    v.rnn_h_a = rnn(p.w_h, T, 1); v.rnn_h_b = rnn(p.w_h, T, -1);
+    v.rnn_influence = rnnInfluence(p.w_h, v.rnn_h_a);
+    v.lstm_h_a = a.h; v.lstm_h_b = b.h; v.f = a.f;
+    // dh_t/dx_1 = o (1 - tanh(C_t)^2) f^(t-1) i w_c (1 - tanh(w_c x_1)^2): only the memory line carries x_1
+    var dc = a.i * p.w_c * (1 - Math.pow(Math.tanh(p.w_c), 2));
+    v.lstm_influence = [];
+    for (var t = 0; t < T; t++) {
+      var tc = Math.tanh(a.c[t]);
+      v.lstm_influence.push(Math.abs(a.o * (1 - tc * tc) * dc));
+      dc = dc * a.f;
+    }
+    v.rnn_gap_T = Math.abs(last(v.rnn_h_a) - last(v.rnn_h_b));
+    v.lstm_gap_T = Math.abs(last(a.h) - last(b.h));
+    v.rnn_influence_T = last(v.rnn_influence); v.lstm_influence_T = last(v.lstm_influence);
+    show(root, v);
+    draw(v, T, logRange([v.rnn_influence, v.lstm_influence]));
+  }
+  var inputs = read(root, {});
+  for (var k = 0; k < inputs.length; k++) { inputs[k].addEventListener("input", update); }
+"""
+
+
+def _log_range(series: list[np.ndarray]) -> tuple[int, int]:
+    """Whole decades around every value (clipped at 1e-300): the JavaScript's ``logRange``."""
+    logs = np.log10(np.maximum(np.concatenate(series), _FLOOR))
+    lo, hi = math.floor(logs.min()), math.ceil(logs.max())
+    return lo, max(hi, lo + 1)
+
+
+def _fmt_exp(v: float, digits: int = 2) -> str:
+    return f"{v:.{digits}e}".replace("-", "\u2212")
+
+
+def _exp_out(key: str, v: float) -> str:
+    """A number the JavaScript rewrites in exponent form (``1.23e−05``)."""
+    return f'<b data-out="{key}" data-value="{v!r}" data-exp="2">{_fmt_exp(v)}</b>'
+
+
+def _chart_svg(uid: str, lines: list[tuple[str, str, np.ndarray, str, bool]], legend: list[tuple[str, str, bool]],
+               lo: int, hi: int, left_label: str) -> str:
+    """Two panels: ``h_t`` in [-1, 1] (left) and ``|dh_t/dx_1|`` on a log scale (right), t = 1..T.
+
+    ``lines``: (key, panel, values (T,), colour, dashed). The JavaScript's ``draw`` redraws them.
+    """
+    T = len(lines[0][2])
+
+    def points(panel: str, ys: np.ndarray) -> str:
+        x0, x1 = _PANELS[panel]
+        if panel == "left":
+            fracs = (ys + 1) / 2
+        else:
+            fracs = (np.log10(np.maximum(ys, _FLOOR)) - lo) / (hi - lo)
+        return " ".join(f"{x0 + t / (T - 1) * (x1 - x0):.2f},{_Y_BOTTOM - f * (_Y_BOTTOM - _Y_TOP):.2f}"
+                        for t, f in enumerate(fracs))
+
+    parts = []
+    for x0, x1 in _PANELS.values():
+        parts.append(f'<rect x="{x0:g}" y="{_Y_TOP:g}" width="{x1 - x0:g}" height="{_Y_BOTTOM - _Y_TOP:g}" '
+                     'fill="none" stroke="#90a4ae"/>')
+        parts.append(f'<text x="{x0:g}" y="{_Y_BOTTOM + 16:g}" text-anchor="middle">1</text>')
+        parts.append(f'<text x="{x1:g}" y="{_Y_BOTTOM + 16:g}" text-anchor="middle" data-tick="T">{T}</text>')
+        parts.append(f'<text x="{(x0 + x1) / 2:g}" y="{_Y_BOTTOM + 30:g}" text-anchor="middle">step '
+                     '<tspan font-style="italic">t</tspan></text>')
+    x0 = _PANELS["left"][0]
+    mid = (_Y_TOP + _Y_BOTTOM) / 2
+    parts.append(f'<line x1="{x0:g}" x2="{_PANELS["left"][1]:g}" y1="{mid:g}" y2="{mid:g}" stroke="#e0e0e0"/>')
+    for y, label in ((_Y_TOP, "1"), (mid, "0"), (_Y_BOTTOM, "\u22121")):
+        parts.append(f'<text x="{x0 - 6:g}" y="{y + 4:g}" text-anchor="end">{label}</text>')
+    parts.append(f'<text x="{(x0 + _PANELS["left"][1]) / 2:g}" y="14" text-anchor="middle">{left_label}</text>')
+    r0, r1 = _PANELS["right"]
+    parts.append(f'<text x="{r0 - 6:g}" y="{_Y_TOP + 4:g}" text-anchor="end" data-tick="hi">'
+                 f'{f"1e{hi}".replace("-", chr(0x2212))}</text>')
+    parts.append(f'<text x="{r0 - 6:g}" y="{_Y_BOTTOM + 4:g}" text-anchor="end" data-tick="lo">'
+                 f'{f"1e{lo}".replace("-", chr(0x2212))}</text>')
+    parts.append(f'<text x="{(r0 + r1) / 2:g}" y="14" text-anchor="middle">|\u2202<tspan font-style="italic">h'
+                 '</tspan><tspan font-style="italic" baseline-shift="sub" font-size="9">t</tspan> / \u2202'
+                 '<tspan font-style="italic">x</tspan><tspan baseline-shift="sub" font-size="9">1</tspan>| '
+                 '(log scale)</text>')
+    for key, panel, ys, colour, dashed in lines:
+        dash = ' stroke-dasharray="6 4" stroke-opacity="0.7"' if dashed else ""
+        parts.append(f'<polyline data-line="{key}" data-panel="{panel}" data-values="{json.dumps(ys.tolist())}" '
+                     f'points="{points(panel, ys)}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+    for k, (label, colour, dashed) in enumerate(legend):
+        y, x = _Y_BOTTOM + 48, 60 + 170 * k
+        dash = ' stroke-dasharray="6 4"' if dashed else ""
+        parts.append(f'<line x1="{x}" x2="{x + 26}" y1="{y - 4:g}" y2="{y - 4:g}" stroke="{colour}" '
+                     f'stroke-width="2"{dash}/><text x="{x + 32}" y="{y:g}">{label}</text>')
+    height = _Y_BOTTOM + 58
+    return (
+        f'<svg id="{uid}-svg" viewBox="0 0 780 {height:g}" style="display:block;width:100%;height:auto" '
+        'aria-hidden="true" focusable="false" font-family="sans-serif" font-size="12" fill="#37474f">'
+        f'{"".join(parts)}</svg>'
+    )
+
+
+def _check_T(T: int) -> int:
+    return V.check_int("T", T, *_T_RANGE)
+
+
+def _xs_attr() -> str:
+    """Sequence A's inputs for the longest T (``rnn_memory_demo``'s seeded draws; a shorter T uses a prefix)."""
+    return json.dumps(rnn_memory_demo(0.0, _T_RANGE[1])["xs"].tolist())
+
+
+def rnn_memory_explorer(*, w_h: float = 0.9, T: int = 20, uid: str | None = None) -> Explorer:
+    """Kernel-free sliders for the RNN's recurrent weight and the length ``T``, with two plots.
+
+    Used in chapter 1, as the website's twin of the ipywidgets sliders of ``rnn_memory_widget``.
+
+    The browser runs chapter 1's one-neuron RNN, ``h_t = tanh(w_h h_{t-1} + x_t)``,
+    over the two sequences of ``demos.rnn_memory_demo`` (A starts with
+    ``x_1 = +1``, B with ``-1``, the rest shared; the inputs are embedded in
+    the page), draws ``h_t`` of both (left) and ``|dh_t/dx_1| = |1 - h_1^2|
+    prod_{k=2..t} |w_h (1 - h_k^2)|`` on a log scale (right, clipped at
+    1e-300 as the widget does), and prints the gap and the influence at ``T``.
+
+    Parameters
+    ----------
+    w_h : float
+        Initial recurrent weight, in [0, 2] and a multiple of 0.05.
+    T : int
+        Initial sequence length, in [2, 60].
+    uid : str, optional
+        Id of the explorer on the page; see ``cell_explorer``.
+
+    Returns
+    -------
+    Explorer
+        Displayed as HTML by Jupyter; ``.data`` is the HTML.
+
+    Raises
+    ------
+    TypeError
+        ``w_h`` not a number, ``T`` not an int, ``uid`` not a str.
+    ValueError
+        A value out of range or off the slider's grid; a malformed ``uid``.
+    """
+    wv = V.check_scalar("w_h", w_h, 0.0, 2.0)
+    _check_on_grid("w_h", wv, 0.05)
+    T = _check_T(T)
+    uid = _check_uid(uid, "rnn_memory", {"w_h": wv, "T": T})
+    d = rnn_memory_demo(wv, T)  # the package's numbers
+    v = {"w_h": wv, "T": T, "h_a_T": float(d["h_a"][-1]), "h_b_T": float(d["h_b"][-1]),
+         "gap_T": float(d["gap"][-1]), "influence_T": float(d["influence"][-1])}
+    lo, hi = _log_range([d["influence"]])
+    lines = [("h_a", "left", d["h_a"], _COLOURS["a"], False), ("h_b", "left", d["h_b"], _COLOURS["b"], False),
+             ("influence", "right", d["influence"], "#2e7d32", False)]
+    legend = [("A: <tspan font-style='italic'>x</tspan>\u2081 = +1", _COLOURS["a"], False),
+              ("B: <tspan font-style='italic'>x</tspan>\u2081 = \u22121", _COLOURS["b"], False)]
+    rows = (_slider(uid, "w_h", wv, 0.0, 2.0, "recurrent weight <i>w</i><sub><i>h</i></sub>", 0.05)
+            + _slider(uid, "T", T, *_T_RANGE, "length <i>T</i>", 1, digits=0))
+    h_t = "<i>h</i><sub><i>T</i></sub>"
+    out = (
+        f"<div>{h_t}(A) = <span data-out='h_a_T' data-value='{v['h_a_T']!r}' data-show='h_a_T' data-digits='4'>"
+        f"{_fmt(v['h_a_T'], 4)}</span>, {h_t}(B) = <span data-out='h_b_T' data-value='{v['h_b_T']!r}' "
+        f"data-show='h_b_T' data-digits='4'>{_fmt(v['h_b_T'], 4)}</span></div>"
+        f"<div>gap |{h_t}(A) \u2212 {h_t}(B)| = {_exp_out('gap_T', v['gap_T'])}; influence "
+        f"|\u2202{h_t}/\u2202<i>x</i><sub>1</sub>| = {_exp_out('influence_T', v['influence_T'])}</div>"
+    )
+    alt = ("Two line charts over the steps t = 1 to T. Left: the hidden state h_t of the RNN for sequence A "
+           "(x_1 = +1, blue) and sequence B (x_1 = -1, orange). Right: the influence of x_1 on h_t on a log "
+           "scale. Both follow the sliders above them.")
+    html = (
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="rnn_memory" data-xs="{_xs_attr()}">'
+        f"{_style(uid)}{rows}"
+        f'<div class="lx-out" aria-live="polite">{out}</div>'
+        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">'
+        f"{_chart_svg(uid, lines, legend, lo, hi, _H_LABEL)}</div>"
+        f"{_script(uid, _JS_RNN_MEMORY)}</div>"
+    )
+    return Explorer(html, uid, "rnn_memory")
+
+
+def memory_comparison_explorer(*, forget_bias: float = 5.0, T: int = 30, uid: str | None = None) -> Explorer:
+    """Kernel-free sliders for the hand-set LSTM's forget bias and the length ``T``: RNN against LSTM.
+
+    Used in chapter 6, as the website's twin of the ipywidgets sliders of ``memory_comparison_widget``.
+
+    The browser runs chapter 1's RNN (``w_h = 0.9``) and the LSTM of
+    ``demos.memory_lstm_params(forget_bias)`` over the two sequences of
+    ``demos.memory_comparison_demo``. That LSTM's gates read only their
+    biases, so ``C_t = f C_{t-1} + i tanh(x_t)``, ``h_t = o tanh(C_t)`` and
+    ``|dh_t/dx_1| = o (1 - tanh(C_t)^2) f^(t-1) i (1 - tanh(x_1)^2)``. It
+    draws ``h_t`` of both networks for both sequences (left) and both
+    influences on a log scale (right), and prints ``f_t`` and the gaps and
+    influences at ``T``.
+
+    Parameters
+    ----------
+    forget_bias : float
+        Initial forget bias, in [-2, 8] and a multiple of 0.5.
+    T : int
+        Initial sequence length, in [2, 60].
+    uid : str, optional
+        Id of the explorer on the page; see ``cell_explorer``.
+
+    Returns
+    -------
+    Explorer
+        Displayed as HTML by Jupyter; ``.data`` is the HTML.
+
+    Raises
+    ------
+    TypeError
+        ``forget_bias`` not a number, ``T`` not an int, ``uid`` not a str.
+    ValueError
+        A value out of range or off the slider's grid; a malformed ``uid``.
+    """
+    bv = V.check_scalar("forget_bias", forget_bias, -2.0, 8.0)
+    _check_on_grid("forget_bias", bv, 0.5)
+    T = _check_T(T)
+    uid = _check_uid(uid, "memory_comparison", {"forget_bias": bv, "T": T})
+    d = memory_comparison_demo(bv, T)  # the package's numbers
+    p = memory_lstm_params(bv)
+    # the constants the JavaScript needs, read back from the package's LSTM (W_c's x_t column)
+    consts = {"input_bias": float(p.b_i[0]), "output_bias": float(p.b_o[0]), "w_c": float(p.W_c[0, 1]),
+              "w_h": float(memory_comparison_demo.__kwdefaults__["w_h"])}  # the RNN's recurrent weight
+    v = {"forget_bias": bv, "T": T, "f": float(d["lstm_f"][0]),
+         "rnn_gap_T": float(d["rnn_gap"][-1]), "lstm_gap_T": float(d["lstm_gap"][-1]),
+         "rnn_influence_T": float(d["rnn_influence"][-1]), "lstm_influence_T": float(d["lstm_influence"][-1])}
+    lo, hi = _log_range([d["rnn_influence"], d["lstm_influence"]])
+    lines = [("lstm_h_a", "left", d["lstm_h_a"], _COLOURS["a"], False),
+             ("lstm_h_b", "left", d["lstm_h_b"], _COLOURS["b"], False),
+             ("rnn_h_a", "left", d["rnn_h_a"], _COLOURS["a"], True),
+             ("rnn_h_b", "left", d["rnn_h_b"], _COLOURS["b"], True),
+             ("lstm_influence", "right", d["lstm_influence"], "#6a1b9a", False),
+             ("rnn_influence", "right", d["rnn_influence"], "#6a1b9a", True)]
+    legend = [("A: <tspan font-style='italic'>x</tspan>\u2081 = +1", _COLOURS["a"], False),
+              ("B: <tspan font-style='italic'>x</tspan>\u2081 = \u22121", _COLOURS["b"], False),
+              ("solid: LSTM", "#37474f", False), ("dashed: RNN", "#37474f", True)]
+    rows = (_slider(uid, "forget_bias", bv, -2.0, 8.0, "forget bias <i>b</i><sub><i>f</i></sub>", 0.5)
+            + _slider(uid, "T", T, *_T_RANGE, "length <i>T</i>", 1, digits=0))
+    h_t = "<i>h</i><sub><i>T</i></sub>"
+    out = (
+        f"<div>{_SYM['f']} = \u03c3(<i>b</i><sub><i>f</i></sub>) = <span data-out='f' data-value='{v['f']!r}' "
+        f"data-show='f' data-digits='4'>{_fmt(v['f'], 4)}</span></div>"
+        f"<div>gap |{h_t}(A) \u2212 {h_t}(B)|: RNN {_exp_out('rnn_gap_T', v['rnn_gap_T'])}, LSTM "
+        f"{_exp_out('lstm_gap_T', v['lstm_gap_T'])}</div>"
+        f"<div>influence |\u2202{h_t}/\u2202<i>x</i><sub>1</sub>|: RNN "
+        f"{_exp_out('rnn_influence_T', v['rnn_influence_T'])}, LSTM "
+        f"{_exp_out('lstm_influence_T', v['lstm_influence_T'])}</div>"
+    )
+    alt = ("Two line charts over the steps t = 1 to T. Left: the hidden state h_t of the LSTM (solid) and the RNN "
+           "(dashed) for sequence A (x_1 = +1, blue) and sequence B (x_1 = -1, orange). Right: the influence of "
+           "x_1 on h_t for the LSTM (solid) and the RNN (dashed) on a log scale. Both follow the sliders above.")
+    html = (
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="memory_comparison" data-xs="{_xs_attr()}" '
+        f"data-lstm='{json.dumps(consts)}'>"
+        f"{_style(uid)}{rows}"
+        f'<div class="lx-out" aria-live="polite">{out}</div>'
+        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">'
+        f"{_chart_svg(uid, lines, legend, lo, hi, _H_LABEL)}</div>"
+        f"{_script(uid, _JS_MEMORY_COMPARISON)}</div>"
+    )
+    return Explorer(html, uid, "memory_comparison")

@@ -7,15 +7,17 @@ output on every run (nbval compares stored outputs), initial numbers equal to
 the package's, nothing loaded from outside, and clear errors for bad input.
 """
 
+import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from lstm_tutorial import explorer
 from lstm_tutorial import numpy as lt
-from lstm_tutorial.demos import output_demo
+from lstm_tutorial.demos import forget_from_weights_demo, memory_comparison_demo, output_demo, rnn_memory_demo
 from lstm_tutorial.explorer import DEFAULT_SLIDERS, PARTS, SLIDERS, cell_explorer, gate_explorer
 
 VALUE_KEYS = ("c_prev", "f", "i", "c_tilde", "o", "c", "h")
@@ -272,3 +274,128 @@ def test_value_boxes_without_a_frame_fail_with_a_clear_message(monkeypatch):
                         lambda highlight, values: re.sub(r'<path d="[^"]*"', "<path", real(highlight, values)))
     with pytest.raises(RuntimeError, match=r"value box 'value:\w+' has no <path> frame"):
         cell_explorer("forget", uid="x")
+
+
+# --------------------------------------------------------------------------
+# The twins of the other widgets (chapters 1, 3 and 6), and the rule that every widget has one
+# --------------------------------------------------------------------------
+
+WIDGET_CALL = re.compile(r"\b(\w+_widget)\(")
+
+
+def _code_cells(md: str) -> str:
+    return "\n".join(re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", md, flags=re.S))
+
+
+def test_every_widget_of_the_package_has_a_twin():
+    from lstm_tutorial import widgets
+
+    assert set(explorer.WIDGET_TWINS) == set(widgets.__all__)
+    for twin in explorer.WIDGET_TWINS.values():
+        assert twin in explorer.__all__ and callable(getattr(explorer, twin))
+
+
+@pytest.mark.parametrize("md", sorted((Path(__file__).parents[1] / "book").glob("[0-9][0-9]-*.md")), ids=lambda p: p.name)
+def test_every_widget_in_a_chapter_has_its_twin_in_the_same_chapter(md):
+    """A chapter that shows an ipywidgets slider (hidden on the website) shows its kernel-free twin."""
+    code = _code_cells(md.read_text(encoding="utf-8"))
+    for widget in WIDGET_CALL.findall(code):
+        assert widget in explorer.WIDGET_TWINS, f"{md.name}: {widget} has no twin in explorer.WIDGET_TWINS"
+        twin = explorer.WIDGET_TWINS[widget]
+        assert re.search(rf"\b{twin}\(", code), f"{md.name} shows {widget}( but not its twin {twin}("
+
+
+def test_the_twin_rule_can_fail():
+    code = _code_cells("```{code-cell} ipython3\nrnn_memory_widget(w_h=0.9, T=20)\n```\n")
+    assert WIDGET_CALL.findall(code) == ["rnn_memory_widget"]
+    assert not re.search(rf"\b{explorer.WIDGET_TWINS['rnn_memory_widget']}\(", code)
+
+
+def _outs(html: str) -> dict[str, tuple[float, str]]:
+    tree = Tree(html)
+    return {a["data-out"]: (float(a["data-value"]), tree.text(k)) for k, a in tree.find(data_out=True)}
+
+
+def _sliders(html: str) -> dict[str, tuple[float, float, float, float]]:
+    return {a["data-var"]: (float(a["value"]), float(a["min"]), float(a["max"]), float(a["step"]))
+            for _, a in Tree(html).find("input", type="range")}
+
+
+def test_forget_weights_explorer_starts_at_the_package_values():
+    kw = dict(w_h=-1.25, w_x=2.5, b=0.35, h_prev=-0.6, x=1.45, c_prev=-1.1)
+    html = explorer.forget_weights_explorer(uid="fw", **kw).data
+    want = forget_from_weights_demo(**kw)
+    outs = _outs(html)
+    assert sorted(outs) == ["f", "forgotten", "kept", "z"]
+    for key, (value, text) in outs.items():
+        assert value == want[key] and text == book_number(want[key], 4)
+    sliders = _sliders(html)
+    assert {k: v[0] for k, v in sliders.items()} == kw
+    assert sliders["b"][1:] == (-6.0, 6.0, 0.05) and sliders["w_h"][1:] == (-4.0, 4.0, 0.05)
+    tree = Tree(html)
+    for _, a in tree.find("input", type="range"):
+        assert tree.find("label", for_=a["id"]), f"slider {a['id']} has no label"
+    diagram = {a["data-diagram-value"]: float(a["data-value"]) for _, a in tree.find("g", data_diagram_value=True)}
+    assert diagram == {"x": 1.45, "h_prev": -0.6, "c_prev": -1.1, "f": want["f"], "c": want["kept"]}
+
+
+@pytest.mark.parametrize(("w_h", "T"), [(0.9, 20), (0.0, 2), (2.0, 60), (1.35, 33)])
+def test_rnn_memory_explorer_starts_at_the_package_values(w_h, T):
+    html = explorer.rnn_memory_explorer(w_h=w_h, T=T, uid="rm").data
+    d = rnn_memory_demo(w_h, T)
+    outs = _outs(html)
+    assert outs["h_a_T"][0] == d["h_a"][-1] and outs["h_b_T"][0] == d["h_b"][-1]
+    assert outs["gap_T"] == (d["gap"][-1], f"{d['gap'][-1]:.2e}".replace("-", "\u2212"))
+    assert outs["influence_T"][0] == d["influence"][-1]
+    lines = {a["data-line"]: json.loads(a["data-values"]) for _, a in Tree(html).find("polyline", data_line=True)}
+    assert lines == {"h_a": d["h_a"].tolist(), "h_b": d["h_b"].tolist(), "influence": d["influence"].tolist()}
+    # the embedded inputs: sequence A's for T = 60, of which every shorter T uses the start
+    xs = json.loads(re.search(r'data-xs="([^"]*)"', html).group(1))
+    assert len(xs) == 60 and xs[:T] == d["xs"].tolist()
+    assert _sliders(html) == {"w_h": (w_h, 0.0, 2.0, 0.05), "T": (T, 2.0, 60.0, 1.0)}
+
+
+@pytest.mark.parametrize(("b", "T"), [(5.0, 30), (-2.0, 2), (8.0, 60), (0.5, 17)])
+def test_memory_comparison_explorer_starts_at_the_package_values(b, T):
+    html = explorer.memory_comparison_explorer(forget_bias=b, T=T, uid="mc").data
+    d = memory_comparison_demo(b, T)
+    outs = _outs(html)
+    assert outs["f"][0] == d["lstm_f"][0]
+    for key in ("rnn_gap", "lstm_gap", "rnn_influence", "lstm_influence"):
+        assert outs[f"{key}_T"][0] == d[key][-1]
+    lines = {a["data-line"]: json.loads(a["data-values"]) for _, a in Tree(html).find("polyline", data_line=True)}
+    assert lines == {k: d[k].tolist() for k in ("lstm_h_a", "lstm_h_b", "rnn_h_a", "rnn_h_b", "lstm_influence",
+                                                "rnn_influence")}
+    # the JavaScript's closed form of the LSTM's influence, here in NumPy: what the package's BPTT gives
+    p = json.loads(re.search(r"data-lstm='([^']*)'", html).group(1))
+    f, i, o = (float(lt.sigmoid(z)) for z in (b, p["input_bias"], p["output_bias"]))
+    closed = o * (1 - np.tanh(d["lstm_c_a"]) ** 2) * f ** np.arange(T) * i * p["w_c"] * (1 - np.tanh(p["w_c"]) ** 2)
+    np.testing.assert_allclose(closed, d["lstm_influence"], rtol=1e-12, atol=1e-300)
+    assert _sliders(html) == {"forget_bias": (b, -2.0, 8.0, 0.5), "T": (T, 2.0, 60.0, 1.0)}
+
+
+def test_new_explorers_load_nothing_and_repeat_exactly():
+    for make in (explorer.forget_weights_explorer, explorer.rnn_memory_explorer, explorer.memory_comparison_explorer):
+        html = make(uid="q").data
+        assert html == make(uid="q").data
+        assert not re.search(r"<script[^>]*\bsrc=|<link\b|<img\b|@import|https?://(?!www\.w3\.org/2000/svg)", html)
+        assert all(i.startswith("q") for i in ids(html))
+
+
+@pytest.mark.parametrize(
+    ("make", "kwargs", "error", "arg"),
+    [
+        ("forget_weights_explorer", dict(b=6.5), ValueError, "b"),
+        ("forget_weights_explorer", dict(w_h=0.33), ValueError, "w_h"),  # off the 0.05 grid
+        ("forget_weights_explorer", dict(x="1"), TypeError, "x"),
+        ("rnn_memory_explorer", dict(w_h=2.05), ValueError, "w_h"),
+        ("rnn_memory_explorer", dict(T=1), ValueError, "T"),
+        ("rnn_memory_explorer", dict(T=20.0), TypeError, "T"),
+        ("memory_comparison_explorer", dict(forget_bias=0.25), ValueError, "forget_bias"),
+        ("memory_comparison_explorer", dict(T=61), ValueError, "T"),
+        ("memory_comparison_explorer", dict(uid="1x"), ValueError, "uid"),
+    ],
+)
+def test_new_explorers_reject_bad_arguments(make, kwargs, error, arg):
+    with pytest.raises(error, match=rf"^{arg}\b"):
+        getattr(explorer, make)(**kwargs)

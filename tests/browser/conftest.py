@@ -1,18 +1,20 @@
-"""Fixtures for the browser tests: the offline test build of the website, a local server, a page.
+"""Fixtures for the browser tests: the built website, a local server, a page.
 
-`make browser` (part of `make test`) installs Debian's Chromium and the npm copies of
-MathJax / RequireJS / the ipywidgets manager, builds the test site into
-_build/test-site, then runs `pytest tests/browser`. Run by hand, these tests skip
-with the reason when Chromium, Playwright or the test site is missing.
+`make browser` (part of `make test`) installs Debian's Chromium, builds the website
+with `make book` (whose MathJax / RequireJS / ipywidgets manager are npm copies shipped
+in the site, so the published site and the tested one are the same build), then runs
+`pytest tests/browser`. Run by hand, these tests skip with the reason when Chromium,
+Playwright or the site is missing.
 
 Fixtures
 --------
-test_site : Path of the built test site (``_build/test-site/_build/html``).
+test_site : Path of the built website (``_build/html``).
 site_url : ``http://127.0.0.1:PORT/``, a local server of the test site (session).
 browser : a headless Debian Chromium driven by Playwright (session).
 page : a fresh Playwright page; ``page_log`` holds what went wrong while it was used:
-    console errors, uncaught exceptions, failed requests, HTTP errors, and requests
-    that tried to leave 127.0.0.1 (blocked: the tests never use the network).
+    console errors, uncaught exceptions, failed requests, HTTP errors, and every request
+    that tried to leave the site's server on 127.0.0.1 (blocked, and a problem: the site
+    must load nothing from another host, not even localhost under another name).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_SITE = ROOT / "_build" / "test-site" / "_build" / "html"
+TEST_SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -44,7 +46,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-LOCAL_PREFIXES = ("http://127.0.0.1:", "http://localhost:", "data:", "blob:", "about:", "file://")
+# What a page may load besides its own server (http://127.0.0.1:PORT/): what the page makes itself.
+PAGE_MADE = ("data:", "blob:", "about:")
 # Requests a browser makes on its own, not because of the page (the book declares no icon).
 BROWSER_REQUESTS = ("/favicon.ico",)
 # What the site is built from: a newer file means the test site is stale.
@@ -83,10 +86,10 @@ def _newest_source() -> tuple[float, str]:
 def test_site() -> Path:
     index = TEST_SITE / "index.html"
     if not index.is_file():
-        pytest.skip(f"no test site at {TEST_SITE.relative_to(ROOT)}: run `make test-site` (or `make browser`)")
+        pytest.skip(f"no website at {TEST_SITE.relative_to(ROOT)}: run `make book` (or `make browser`)")
     mtime, name = _newest_source()
     if mtime > index.stat().st_mtime:
-        warnings.warn(f"the test site is older than {name}: run `make test-site` to rebuild it", stacklevel=1)
+        warnings.warn(f"the website is older than {name}: run `make book` to rebuild it", stacklevel=1)
     return TEST_SITE
 
 
@@ -126,8 +129,9 @@ def page_log() -> PageLog:
     return PageLog()
 
 
-def _is_local(url: str) -> bool:
-    return url.startswith(LOCAL_PREFIXES)
+def _is_local(url: str, site_url: str) -> bool:
+    """A request to the site's own server (scheme, host and port), or data the page made."""
+    return url.startswith((site_url, *PAGE_MADE))
 
 
 def _by_browser(url: str) -> bool:
@@ -135,11 +139,11 @@ def _by_browser(url: str) -> bool:
 
 
 @pytest.fixture
-def page(browser: Any, page_log: PageLog) -> Iterator[Any]:
+def page(browser: Any, page_log: PageLog, site_url: str) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
 
     def route(r: Any) -> None:
-        if _is_local(r.request.url):
+        if _is_local(r.request.url, site_url):
             r.continue_()
         else:
             page_log.external_requests.append(r.request.url)
@@ -153,7 +157,7 @@ def page(browser: Any, page_log: PageLog) -> Iterator[Any]:
             page_log.console_errors.append(f"{m.text} ({m.location.get('url')}:{m.location.get('lineNumber')})")
 
     def failed(req: Any) -> None:
-        if _is_local(req.url) and not _by_browser(req.url):  # blocked external requests are reported above
+        if _is_local(req.url, site_url) and not _by_browser(req.url):  # blocked external requests are reported above
             page_log.failed_requests.append(f"{req.url}: {req.failure}")
 
     def response(r: Any) -> None:

@@ -23,8 +23,14 @@ import numpy as np
 import pytest
 
 from lstm_tutorial import numpy as lt
-from lstm_tutorial.demos import output_demo
-from lstm_tutorial.explorer import cell_explorer, gate_explorer
+from lstm_tutorial.demos import forget_from_weights_demo, memory_comparison_demo, output_demo, rnn_memory_demo
+from lstm_tutorial.explorer import (
+    cell_explorer,
+    forget_weights_explorer,
+    gate_explorer,
+    memory_comparison_explorer,
+    rnn_memory_explorer,
+)
 
 
 def cell_values_from_gates(c_prev: float, f: float, i: float, c_tilde: float, o: float) -> dict:
@@ -78,6 +84,9 @@ def site(tmp_path_factory):
     parts = [cell_explorer(part, sliders=sl, uid=uid, **kw).data for uid, part, sl, kw in CELLS]
     parts.append(gate_explorer(z=1.5, uid="gate").data)
     parts.append(cell_explorer("input").data)  # a default uid next to the others
+    parts.append(forget_weights_explorer(uid="weights").data)
+    parts.append(rnn_memory_explorer(uid="rnnmem").data)
+    parts.append(memory_comparison_explorer(uid="memcmp").data)
     body = "".join(f"<h2>Explorer {k}</h2><p>Prose.</p>{p}" for k, p in enumerate(parts))
     head = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>explorers</title>'
     head += '<link rel="icon" href="data:,"></head>'  # no favicon request (a 404 is a console error)
@@ -106,9 +115,19 @@ def browser():
 
 @pytest.fixture
 def page(browser, site):
-    """The test page, loaded; fails the test on any console error or uncaught exception."""
+    """The test page, loaded; fails the test on any console error, uncaught exception or request
+    that leaves the page's own server."""
     pg = browser.new_page(viewport={"width": 900, "height": 1200})
     errors: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith((site + "/", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            errors.append(f"request to another host (blocked): {r.request.url}")
+            r.abort()
+
+    pg.route("**/*", route)
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.goto(f"{site}/index.html")
@@ -250,6 +269,127 @@ def test_no_globals_leak(browser, site, page):
     blank.close()
     extra = set(page.evaluate("Object.keys(window)")) - base
     assert not extra, f"the explorers left globals behind: {sorted(extra)}"
-    assert page.evaluate("document.querySelectorAll('[data-lstm-explorer]').length") == len(CELLS) + 2
+    assert page.evaluate("document.querySelectorAll('[data-lstm-explorer]').length") == len(CELLS) + 5
     ids = page.evaluate("[...document.querySelectorAll('[id]')].map((e) => e.id)")
     assert len(ids) == len(set(ids)), "duplicate ids on the page"
+
+
+# --------------------------------------------------------------------------
+# The twins of forget_from_weights_widget, rnn_memory_widget and memory_comparison_widget
+# --------------------------------------------------------------------------
+
+READ_TWIN = """(uid) => {
+    const root = document.getElementById(uid), out = {}, lines = {}, shown = {};
+    for (const el of root.querySelectorAll("[data-out]")) { out[el.dataset.out] = [el.dataset.value, el.textContent]; }
+    for (const el of root.querySelectorAll("[data-line]")) {
+        lines[el.dataset.line] = [JSON.parse(el.getAttribute("data-values")), el.getAttribute("points").split(" ").length];
+    }
+    for (const el of root.querySelectorAll(".lx-row [data-show]")) { shown[el.dataset.show] = el.textContent; }
+    const diagram = {};
+    for (const g of root.querySelectorAll("[data-diagram-value]")) {
+        diagram[g.dataset.diagramValue] = [g.dataset.value, g.querySelector("[data-num]").textContent];
+    }
+    const ticks = {};
+    for (const el of root.querySelectorAll("[data-tick]")) { ticks[el.dataset.tick] = el.textContent; }
+    return {out, lines, shown, diagram, ticks};
+}"""
+
+
+def close(got: float, want: float, floor: float = 1e-300) -> bool:
+    """Equal to 1e-6, and also to a relative 1e-6 (the influences go down to 1e-300).
+
+    ``floor``: an absolute error always allowed. A gap |h_T(A) - h_T(B)| is the
+    difference of two numbers near 1 that may agree to 14 digits: there both
+    sides' rounding (1e-16) is all that is left, so gaps get a floor of 1e-15.
+    """
+    return abs(got - want) <= 1e-6 and abs(got - want) <= 1e-6 * abs(want) + floor
+
+
+def exp_text(v: float) -> str:
+    return f"{v:.2e}".replace("-", "\u2212")
+
+
+def twin_expected(uid: str, values: dict) -> tuple[dict, dict]:
+    """The package's numbers for the sliders' values: (printed outputs, plotted series)."""
+    if uid == "weights":
+        d = forget_from_weights_demo(**values)
+        return {k: d[k] for k in ("z", "f", "kept", "forgotten")}, {}
+    if uid == "rnnmem":
+        d = rnn_memory_demo(values["w_h"], int(values["T"]))
+        outs = {"h_a_T": d["h_a"][-1], "h_b_T": d["h_b"][-1], "gap_T": d["gap"][-1], "influence_T": d["influence"][-1]}
+        return outs, {k: d[k] for k in ("h_a", "h_b", "influence")}
+    d = memory_comparison_demo(values["forget_bias"], int(values["T"]))
+    outs = {"f": d["lstm_f"][0]} | {f"{k}_T": d[k][-1] for k in ("rnn_gap", "lstm_gap", "rnn_influence", "lstm_influence")}
+    return outs, {k: d[k] for k in ("lstm_h_a", "lstm_h_b", "rnn_h_a", "rnn_h_b", "lstm_influence", "rnn_influence")}
+
+
+def check_twin(page, uid: str, values: dict) -> None:
+    got = page.evaluate(READ_TWIN, uid)
+    outs, series = twin_expected(uid, values)
+    assert sorted(got["out"]) == sorted(outs), (uid, sorted(got["out"]))
+    for key, want in outs.items():
+        value, text = got["out"][key]
+        gap = key.endswith("gap_T")
+        assert close(float(value), float(want), 1e-15 if gap else 1e-300), (uid, values, key, value, want)
+        if gap:  # printed to 3 digits: within half a unit of the last, give or take the floor
+            half_unit = 0.5 * 10.0 ** (int(text.split("e")[1].replace("\u2212", "-")) - 2)
+            assert abs(float(text.replace("\u2212", "-")) - float(want)) <= half_unit + 1e-15, (uid, values, key, text)
+        elif key.endswith("influence_T"):
+            assert text == exp_text(float(want)), (uid, values, key, text)
+        else:
+            assert text == book_number(float(want), 4), (uid, values, key, text)
+    assert sorted(got["lines"]) == sorted(series)
+    for key, want in series.items():
+        values_js, n_points = got["lines"][key]
+        assert n_points == len(want) == int(values["T"]), (uid, key)
+        floor = 1e-15 if "gap" in key else 1e-300
+        bad = [(t, a, b) for t, (a, b) in enumerate(zip(values_js, want.tolist())) if not close(a, b, floor)]
+        assert not bad, (uid, values, key, bad[:3])
+    if uid == "weights":  # the diagram's numbers, as the package gives them
+        d = forget_from_weights_demo(**values)
+        want = {"x": d["x"], "h_prev": d["h_prev"], "c_prev": d["c_prev"], "f": d["f"], "c": d["kept"]}
+        assert sorted(got["diagram"]) == sorted(want)
+        for key, (value, text) in got["diagram"].items():
+            assert close(float(value), want[key]) and text == book_number(want[key], 2), (key, value, text)
+    else:
+        assert got["ticks"]["T"] == str(int(values["T"]))
+    for key, text in got["shown"].items():
+        assert text == book_number(values[key], 0 if key == "T" else 2), (uid, key, text)
+
+
+TWINS = {
+    "weights": dict(w_h=1.0, w_x=1.5, b=0.0, h_prev=0.5, x=1.0, c_prev=0.8),
+    "rnnmem": dict(w_h=0.9, T=20),
+    "memcmp": dict(forget_bias=5.0, T=30),
+}
+# every slider of every twin: (min, max, step), as the widget it stands in for
+TWIN_SLIDERS = {
+    "weights": dict(w_h=(-4, 4, 0.05), w_x=(-4, 4, 0.05), b=(-6, 6, 0.05), h_prev=(-1, 1, 0.05), x=(-2, 2, 0.05),
+                    c_prev=(-2, 2, 0.05)),
+    "rnnmem": dict(w_h=(0, 2, 0.05), T=(2, 60, 1)),
+    "memcmp": dict(forget_bias=(-2, 8, 0.5), T=(2, 60, 1)),
+}
+
+
+@pytest.mark.parametrize("uid", sorted(TWINS))
+def test_twin_starts_at_the_package_values(page, uid):
+    check_twin(page, uid, TWINS[uid])
+    ranges = page.evaluate(
+        "(uid) => Object.fromEntries([...document.querySelectorAll(`#${uid} input[data-var]`)].map("
+        "(e) => [e.dataset.var, [+e.min, +e.max, +e.step]]))", uid)
+    assert ranges == {k: list(v) for k, v in TWIN_SLIDERS[uid].items()}
+
+
+@pytest.mark.parametrize("uid", sorted(TWINS))
+def test_every_slider_of_the_twin_recomputes_like_the_package(page, uid):
+    values = dict(TWINS[uid])
+    for var, (lo, hi, step) in TWIN_SLIDERS[uid].items():
+        n = round((hi - lo) / step)
+        for q in (0.0, 0.13, 0.5, 0.77, 1.0):
+            target = round(lo + step * round(n * q), 10)
+            reported = set_slider(page, uid, var, target)
+            assert float(reported) == target, f"{uid}: {var} moved to {reported}, not {target}"
+            values[var] = target
+            check_twin(page, uid, values)
+        values[var] = TWINS[uid][var]  # back to the start before the next slider
+        set_slider(page, uid, var, values[var])

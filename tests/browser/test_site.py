@@ -9,8 +9,12 @@ notebook are rendered; nothing is wider than the window. A full-page screenshot
 of each page lands in _build/screenshots/ (test artefacts, for people to look at).
 
 On every page with kernel-free sliders (`lstm_tutorial.explorer`), each slider
-is moved to several values and the numbers the browser shows are compared with
-the package's own functions to 1e-6.
+is moved to several values and the numbers the browser shows (and the curves it
+draws) are compared with the package's own functions to 1e-6. Every ipywidgets
+slider a chapter's notebook shows has its kernel-free twin on the chapter's page,
+and the ipywidgets cells themselves are not on the page. No page shows a progress
+bar stuck at 0%, no code cell ends in a row of `glue(...)` calls, and a page opened
+from the disk (file://, no server, no network) typesets its math.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +31,19 @@ import pytest
 from conftest import SCREENSHOTS, TEST_SITE, PageLog
 
 from lstm_tutorial import numpy as lt
-from lstm_tutorial.demos import output_demo
+from lstm_tutorial.demos import forget_from_weights_demo, memory_comparison_demo, output_demo, rnn_memory_demo
+from lstm_tutorial.explorer import WIDGET_TWINS
 
 
 def cell_values_from_gates(c_prev: float, f: float, i: float, c_tilde: float, o: float) -> dict:
     """The package's numbers for gates set by hand: ``demos.output_demo`` without ``tanh_c``."""
     return {k: v for k, v in output_demo(o, f, i, c_tilde, c_prev).items() if k != "tanh_c"}
 
-# Pages of the site: every HTML file except Sphinx's own folders (_static, _sources, ...).
+# Pages of the site, both editions (zh/: the Chinese one): every HTML file outside Sphinx's own folders (_static, ...).
 PAGES = sorted(
     p.relative_to(TEST_SITE).as_posix()
     for p in TEST_SITE.rglob("*.html")
-    if not p.relative_to(TEST_SITE).parts[0].startswith("_")
+    if not any(part.startswith("_") for part in p.relative_to(TEST_SITE).parts)  # zh/_static too
 ) if TEST_SITE.is_dir() else []  # fmt: skip
 NO_SITE = pytest.param(None, marks=pytest.mark.skip(reason="no test site: run `make test-site`"))
 SLIDER = re.compile(r"<input\b[^>]*\bdata-var=")  # a real slider, not one quoted in a docstring
@@ -77,6 +83,13 @@ REPORT_JS = """() => {
     client_width: document.documentElement.clientWidth,
   };
 }""" % {"widget": WIDGET_VIEW}  # noqa: UP031 (JavaScript braces)
+
+
+# Visible outputs that show a progress bar stopped at 0%: tqdm's widget ("epochs: 0%", drawn from the
+# saved widget state) or its text form ("epochs:   0%|          | 0/10"). "50%" or "0.0%" do not count.
+FROZEN_BARS_JS = r"""() => [...document.querySelectorAll(".cell_output")]
+  .filter((e) => e.getClientRects().length > 0).map((e) => e.innerText)
+  .filter((t) => /(^|[^\d.])0%(\||\s|$)/m.test(t)).map((t) => t.replace(/\s+/g, " ").slice(0, 80))"""
 
 
 def screenshot_name(path: str) -> str:
@@ -142,6 +155,7 @@ def test_page(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / screenshot_name(path), full_page=True)
     report = page.evaluate(REPORT_JS)
+    report["frozen_bars"] = page.evaluate(FROZEN_BARS_JS)
 
     problems = list(page_log.problems())
     problems += [f"math not typeset: {t!r}" for t in report["unrendered"]]
@@ -152,6 +166,7 @@ def test_page(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
         problems.append(f"{report['widgets_unrendered']} of {report['widgets']} saved widgets not rendered")
     if report["code_cells_without_copy"]:
         problems.append(f"{report['code_cells_without_copy']} of {report['code_cells']} code cells have no copy button")
+    problems += [f"progress bar shown at 0%: {t!r}" for t in report["frozen_bars"]]
     if report["scroll_width"] > report["client_width"] + 1:
         problems.append(f"page is wider than the window: {report['scroll_width']} > {report['client_width']} px")
     assert not problems, f"{path} ({report['title']}):\n  " + "\n  ".join(problems)
@@ -192,6 +207,8 @@ STATE_JS = """(root) => ({
     text: e.textContent, digits: e.getAttribute("data-digits")})),
   diagram: [...root.querySelectorAll("[data-diagram-value]")].map((e) => ({
     key: e.getAttribute("data-diagram-value"), value: parseFloat(e.getAttribute("data-value"))})),
+  lines: [...root.querySelectorAll("[data-line]")].map((e) => ({
+    key: e.getAttribute("data-line"), values: JSON.parse(e.getAttribute("data-values"))})),
 })"""
 
 
@@ -203,6 +220,18 @@ def expected_outputs(kind: str, values: dict[str, float]) -> dict[str, float]:
     if kind == "gate":
         s = float(lt.sigmoid(np.float64(values["z"])))
         return {"sigmoid": s, "percent": 100 * s}
+    if kind == "forget_weights":
+        d = forget_from_weights_demo(**{k: values[k] for k in ("w_h", "w_x", "b", "h_prev", "x", "c_prev")})
+        return {k: d[k] for k in ("z", "f", "kept", "forgotten")} | {"c": d["kept"]}
+    if kind == "rnn_memory":
+        d = rnn_memory_demo(values["w_h"], round(values["T"]))
+        return {"h_a_T": d["h_a"][-1], "h_b_T": d["h_b"][-1], "gap_T": d["gap"][-1],
+                "influence_T": d["influence"][-1]} | {k: d[k] for k in ("h_a", "h_b", "influence")}
+    if kind == "memory_comparison":
+        d = memory_comparison_demo(values["forget_bias"], round(values["T"]))
+        keys = ("rnn_gap", "lstm_gap", "rnn_influence", "lstm_influence")
+        return ({"f": d["lstm_f"][0]} | {f"{k}_T": d[k][-1] for k in keys}
+                | {k: d[k] for k in ("lstm_h_a", "lstm_h_b", "rnn_h_a", "rnn_h_b", "lstm_influence", "rnn_influence")})
     raise AssertionError(f"unknown explorer kind {kind!r}: teach tests/browser/test_site.py its formulas")
 
 
@@ -216,27 +245,58 @@ def number_shown(text: str) -> float:
     return float(text.strip().strip("()").replace("\u2212", "-"))
 
 
+def agrees(got: float, want: float, key: str) -> bool:
+    """To 1e-6; the influences (down to 1e-300) also to a relative 1e-6. A gap |h_T(A) - h_T(B)|
+    is a difference of numbers that may agree to 14 digits: relative 1e-6 there, or 1e-15."""
+    if not abs(got - want) <= TOLERANCE:
+        return False
+    if "influence" in key or "gap" in key:
+        return abs(got - want) <= TOLERANCE * abs(want) + (1e-15 if "gap" in key else 1e-300)
+    return True
+
+
+# What each kind of explorer must print (the other expected values are in its diagram or curves).
+PRINTED = {
+    "cell": {"c", "h"},
+    "gate": {"sigmoid", "percent"},
+    "forget_weights": {"z", "f", "kept", "forgotten"},
+    "rnn_memory": {"h_a_T", "h_b_T", "gap_T", "influence_T"},
+    "memory_comparison": {"f", "rnn_gap_T", "lstm_gap_T", "rnn_influence_T", "lstm_influence_T"},
+}
+
+
 def check_state(state: dict[str, Any], where: str) -> list[str]:
     values = {**state["fixed"], **{i["var"]: i["value"] for i in state["inputs"]}}
     expected = expected_outputs(state["kind"], values)
     problems = []
     shown = {o["key"]: o for o in state["outputs"]}
-    for key in expected.keys() & {"c", "h", "sigmoid"}:
+    for key in PRINTED[state["kind"]]:
         if key not in shown:
             problems.append(f"{where}: no data-out={key!r}")
     for o in state["outputs"]:
         if o["key"] not in expected:
+            problems.append(f"{where}: data-out {o['key']!r}, which the package has no value for")
             continue
-        want = expected[o["key"]]
-        if not abs(o["value"] - want) <= TOLERANCE:
+        want = float(expected[o["key"]])
+        if not agrees(o["value"], want, o["key"]):
             problems.append(f"{where}: data-out {o['key']} = {o['value']!r}, package gives {want!r}")
         if o["digits"] is not None:
             half_unit = 0.5 * 10 ** -int(o["digits"]) + 1e-12
             if not abs(number_shown(o["text"]) - want) <= half_unit:
                 problems.append(f"{where}: {o['key']} displayed as {o['text']!r}, package gives {want!r}")
     for d in state["diagram"]:
-        if d["key"] in expected and not abs(d["value"] - expected[d["key"]]) <= TOLERANCE:
-            problems.append(f"{where}: diagram {d['key']} = {d['value']!r}, package gives {expected[d['key']]!r}")
+        want = values.get(d["key"], expected.get(d["key"]))  # an input (x_t, h_t-1) or a result
+        if want is None or not abs(d["value"] - want) <= TOLERANCE:
+            problems.append(f"{where}: diagram {d['key']} = {d['value']!r}, package gives {want!r}")
+    for line in state.get("lines", []):
+        want = expected.get(line["key"])
+        if want is None or len(line["values"]) != len(want):
+            problems.append(f"{where}: curve {line['key']} has {len(line['values'])} points, package gives "
+                            f"{None if want is None else len(want)}")
+            continue
+        bad = [t for t, (a, b) in enumerate(zip(line["values"], want)) if not agrees(a, float(b), line["key"])]
+        if bad:
+            problems.append(f"{where}: curve {line['key']} differs from the package at t = {bad[0] + 1}")
     return problems
 
 
@@ -287,3 +347,99 @@ def test_explorer_state_check_catches_a_wrong_value() -> None:
     problems = check_state(state, "test")
     assert len(problems) == 1 and "data-out h" in problems[0], problems
     assert json.dumps(expected_outputs("gate", {"z": 0.0})) == json.dumps({"sigmoid": 0.5, "percent": 50.0})
+
+
+# ---------------------------------------------------------------------------
+# One working interaction per place; no frozen progress bars; no rows of glue calls
+# ---------------------------------------------------------------------------
+
+WIDGET_CALL = re.compile(r"\b(\w+_widget)\(")
+
+
+def notebook_code(path: str) -> list[str]:
+    """The code cells of the notebook a page was built from (the copy in _sources/)."""
+    source = (TEST_SITE / "_sources" / path).with_suffix(".ipynb")
+    cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+def code_shown(path: str) -> list[str]:
+    """The code of every code cell shown on a page, as text."""
+    html = (TEST_SITE / path).read_text(encoding="utf-8")
+    blocks = re.findall(r'<div class="cell_input[^"]*">.*?<pre>(.*?)</pre>', html, flags=re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks]
+
+
+WIDGET_PAGES = [p for p in NOTEBOOK_PAGES if any(WIDGET_CALL.search(c) for c in notebook_code(p))]
+
+
+@pytest.mark.parametrize("path", WIDGET_PAGES or [NO_SITE])
+def test_every_notebook_widget_has_its_twin_on_the_page_and_is_hidden(path: str) -> None:
+    """An ipywidgets slider cannot recompute on the website: its cell is hidden there, and the
+    kernel-free explorer that stands in for it (explorer.WIDGET_TWINS) is on the page. The
+    explorer test above moves its sliders."""
+    html = (TEST_SITE / path).read_text(encoding="utf-8")
+    kinds = set(re.findall(r'data-lstm-explorer="(\w+)"', html))
+    shown = "\n".join(code_shown(path))
+    problems = []
+    for widget in sorted({w for c in notebook_code(path) for w in WIDGET_CALL.findall(c)}):
+        twin = WIDGET_TWINS.get(widget)
+        if twin is None or twin.removesuffix("_explorer") not in kinds:
+            problems.append(f"{widget} has no kernel-free twin on the page (explorers here: {sorted(kinds)})")
+        if f"{widget}(" in shown:
+            problems.append(f"the cell calling {widget}( is shown on the page (tag it remove-cell)")
+    assert not problems, f"{path}:\n  " + "\n  ".join(problems)
+
+
+def test_widget_pages_were_found() -> None:
+    """The twin test above has pages to look at (chapters 1-6 show ipywidgets sliders)."""
+    if not TEST_SITE.is_dir():
+        pytest.skip("no test site: run `make book`")
+    assert len(WIDGET_PAGES) >= 6, WIDGET_PAGES
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PAGES or [NO_SITE])
+def test_no_code_cell_ends_in_glue_calls(path: str) -> None:
+    """The glue(...) calls that hand numbers to the prose are bookkeeping: _ext/site_fixes.py takes
+    them off the end of each code cell on the page (the notebook keeps them)."""
+    ends = [c.rstrip().splitlines()[-1] for c in code_shown(path) if c.strip()]
+    glued = [line for line in ends if re.match(r"\s*glue\(", line)]
+    assert not glued, f"{path}: {len(glued)} code cell(s) end in glue(...): {glued[:3]}"
+
+
+def test_frozen_bar_check_can_fail(page: Any) -> None:
+    """The 0% check of test_page finds tqdm's text bar and its widget label, and not 50% or 100%."""
+    page.set_content(
+        '<div class="cell_output">epochs:   0%|          | 0/10 [00:00&lt;?, ?it/s]</div>'
+        '<div class="cell_output"><span>training:\u20070%</span></div>'
+        '<div class="cell_output">epochs: 100%|##########| 10/10, accuracy 50%, 10.0%</div>'
+    )
+    assert len(page.evaluate(FROZEN_BARS_JS)) == 2
+
+
+def test_a_page_opened_from_the_disk_typesets_its_math(browser: Any, test_site: Path) -> None:
+    """`make book`, then open the file: MathJax comes with the site, so the math is typeset with no
+    server and no network (every request other than file:// is blocked and counted)."""
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(("file://", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        pg = context.new_page()
+        pg.goto((test_site / "book" / "02-inside-the-cell.html").as_uri(), wait_until="load")
+        pg.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
+        pg.evaluate("() => MathJax.startup.promise.then(() => true)")
+        math, typeset = pg.evaluate(
+            "() => [document.querySelectorAll('.math').length, "
+            "[...document.querySelectorAll('.math')].filter((e) => e.querySelector('mjx-container')).length]")
+    finally:
+        context.close()
+    assert math > 10 and typeset == math, f"{typeset} of {math} formulas typeset from file://"
+    assert not outside, f"requests that left the disk: {outside[:5]}"
