@@ -118,9 +118,9 @@ def test_chapter_3_text(book, rn) -> None:
     assert f"the cell carries\n{float(glue['kept_hand']):.4f} forward" in md
     api = rn.WEBSITE + "book/api.html#"
     assert f"[`lt.forget_gate`]({api}lstm_tutorial.numpy.forget_gate)" in md
-    assert f"[`forget_widget()`]({api}lstm_tutorial.widgets.forget_widget)" in md
+    assert f"[`cell_explorer()`]({api}lstm_tutorial.explorer.cell_explorer)" in md
     assert f"[forget part]({rn.WEBSITE}book/glossary.html#term-Forget-part)" in md
-    assert "> **Note**\n>\n> These sliders recompute only with a running Python kernel" in md
+    assert "> **In this chapter**\n>\n> - compute the **forget gate**" in md  # the admonition
     assert "```python\n@_saturating\ndef forget_gate(" in md  # the literalinclude, as Sphinx includes it
 
 
