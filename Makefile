@@ -10,6 +10,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book build . -W -n --keep-going
+# The Chinese edition (zh/README.md): its pages, assembled in zh/book/, are built after the English
+# edition (whose objects.inv links its API reference and glossary) and copied into _build/html/zh.
+ZH_JB  := $(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/zh
 # nbval's cell timeout (--nbval-cell-timeout, in pyproject.toml's addopts so every nbval run has it) is
 # 180 s: the book's budget for a whole notebook, 3.5 times its slowest cell (chapter 11's cell 17, 51 s
 # in book/speed.md's notebook table). Why bound it: full runs sometimes stalled on one cell for the whole
@@ -57,8 +60,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP) vendor
 	$(JB)
+	$(ZH_JB)
+	rm -rf _build/html/zh && cp -r _build/zh/_build/html _build/html/zh
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
+	@echo "中文版 (Chinese edition):   file://$(CURDIR)/_build/html/zh/index.html"
 
 test: lint unit notebooks strict-build browser
 	@echo "All checks passed."
@@ -101,6 +107,8 @@ browser: $(STAMP) chromium book
 # GitHub's Ubuntu runners already have a chromium and npm on PATH, so these install nothing there.
 chromium:
 	@command -v chromium >/dev/null || ($(APT_INSTALL) chromium)
+	@# a CJK font, or Chromium draws the Chinese edition's text as empty boxes (tests/browser/test_zh_site.py)
+	@fc-list :lang=zh family | grep -q . || ($(APT_INSTALL) fonts-wqy-microhei)
 
 node:
 	@command -v npm >/dev/null || ($(APT_INSTALL) npm)

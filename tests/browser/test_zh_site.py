@@ -1,0 +1,227 @@
+"""The Chinese edition in the built website (``zh/`` beside the English pages), and the language switch.
+
+``test_site.py`` already opens every page of the site, the Chinese ones included
+(they are found in the build): console errors, failed requests, math, images and
+alt text, headings, widgets, copy buttons, width, explorer sliders against the
+package. This file adds what only the two editions have:
+
+* the language switch (``_ext/lang_switch.py``) on every page of both editions:
+  its link resolves to a page of the built site, the same page in the other
+  language when that exists, else the other edition's first page, and never
+  pretends a page exists (``data-counterpart``);
+* on every Chinese page, the Chinese text is drawn with a CJK font: Chromium's
+  DevTools protocol (``CSS.getPlatformFontsForNode``) reports the fonts it
+  actually used for the page's title and first paragraph, and the glyphs of a
+  font that fontconfig lists for Chinese (``fc-list :lang=zh``) must cover every
+  CJK character there (no empty boxes);
+* the Binder and Colab links of a Chinese chapter open its ``zh/book/*.ipynb``;
+* the Chinese figures' font: the hidden first cell of every Chinese notebook
+  (``zh/edition.py``'s ``PRELUDE``) makes matplotlib draw Chinese words with
+  ``fonts-wqy-microhei`` (no glyph missing) and refuses an untranslated figure
+  text. It lives here because ``make chromium``, which runs before these tests,
+  installs that font.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import posixpath
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, TEST_SITE, PageLog
+
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+SWITCH = re.compile(r'<a class="lang-switch-link" href="([^"]+)"[^>]*data-counterpart="(yes|no)"')
+
+
+def content_pages(site: Path) -> list[str]:
+    """Pages built from a source document (the ones with a copy in ``_sources/``), both editions."""
+    pages = []
+    for root in (site, site / "zh"):
+        sources = root / "_sources"
+        if not sources.is_dir():
+            continue
+        for src in sources.rglob("*"):
+            if src.is_file():
+                rel = src.relative_to(sources).as_posix()
+                rel = re.sub(r"(\.ipynb|\.md)(\.txt)?$", "", rel)
+                page = (root / rel).with_suffix(".html")
+                if page.is_file():
+                    pages.append(page.relative_to(site).as_posix())
+    return sorted(set(pages))
+
+
+PAGES = content_pages(TEST_SITE) if TEST_SITE.is_dir() else []
+ZH_PAGES = [p for p in PAGES if p.startswith("zh/")]
+NO_SITE = pytest.param(None, marks=pytest.mark.skip(reason="no built site with a Chinese edition: run `make book`"))
+
+
+def counterpart(path: str) -> str:
+    return path.removeprefix("zh/") if path.startswith("zh/") else "zh/" + path
+
+
+def test_both_editions_were_built() -> None:
+    if not PAGES:
+        pytest.skip("no built site: run `make book`")
+    assert ZH_PAGES, f"no Chinese pages under {TEST_SITE / 'zh'}: `make book` builds the Chinese edition there"
+    assert any(not p.startswith("zh/") for p in PAGES)
+
+
+@pytest.mark.parametrize("path", PAGES or [NO_SITE])
+def test_language_switch_opens_the_same_page_in_the_other_language(path: str) -> None:
+    html = (TEST_SITE / path).read_text(encoding="utf-8")
+    links = SWITCH.findall(html)
+    assert len(links) == 1, f"{path}: expected one language switch, found {len(links)}"
+    href, says = links[0]
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href))
+    assert (TEST_SITE / target).is_file(), f"{path}: the language switch opens {href} ({target}), which is not in the site"
+    other = counterpart(path)
+    if (TEST_SITE / other).is_file():
+        assert says == "yes" and target == other, f"{path}: the switch opens {target}, not the same page {other}"
+    else:
+        first = "zh/book/intro.html" if not path.startswith("zh/") else "book/intro.html"
+        assert says == "no" and target == first, (
+            f"{path}: {other} does not exist; the switch must open {first} and say so, it opens {target} ({says})"
+        )
+
+
+@pytest.mark.parametrize("path", [p for p in ZH_PAGES if (TEST_SITE / "zh" / "_sources" / p[3:]).with_suffix(
+    ".ipynb").is_file()] or [NO_SITE])
+def test_chinese_chapter_launch_buttons_open_its_notebook(path: str) -> None:
+    html = (TEST_SITE / path).read_text(encoding="utf-8")
+    notebook = path.removesuffix(".html") + ".ipynb"
+    binder = re.findall(r'href="(https://mybinder\.org/v2/gh/[^"]+)"', html)
+    colab = re.findall(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', html)
+    assert binder and all(u.endswith("/" + notebook) for u in binder), f"Binder links on {path}: {binder}"
+    assert colab and all(u.endswith("/" + notebook) for u in colab), f"Colab links on {path}: {colab}"
+
+
+def cjk_families() -> set[str]:
+    """Font families that fontconfig says cover Chinese (every name of each, e.g. 'WenQuanYi Micro Hei')."""
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return set()
+    return {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
+
+
+def fonts_used(page: Any, selector: str) -> tuple[str, list[dict[str, Any]]]:
+    """The text of the first element matching ``selector`` and the platform fonts Chromium drew it with."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, f"no element {selector!r}"
+    text = page.eval_on_selector(selector, "(e) => [...e.childNodes].filter((n) => n.nodeType === 3)"
+                                 ".map((n) => n.textContent).join('')")
+    return text, cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+def cjk_glyph_problems(text: str, fonts: list[dict[str, Any]], families: set[str], where: str) -> list[str]:
+    need = len(CJK.findall(text))
+    drawn = sum(f["glyphCount"] for f in fonts if f["familyName"] in families or f["postScriptName"] in families)
+    if need and drawn < need:
+        used = ", ".join(f"{f['familyName']} ({f['glyphCount']} glyphs)" for f in fonts)
+        return [f"{where}: {need} CJK characters but only {drawn} glyphs from a CJK font; fonts used: {used}"]
+    return []
+
+
+def test_the_font_check_can_fail() -> None:
+    fonts = [{"familyName": "DejaVu Sans", "postScriptName": "DejaVuSans", "glyphCount": 6}]
+    assert cjk_glyph_problems("为什么 RNN", fonts, {"WenQuanYi Micro Hei"}, "t")
+    fonts.append({"familyName": "WenQuanYi Micro Hei", "postScriptName": "WenQuanYiMicroHei", "glyphCount": 3})
+    assert not cjk_glyph_problems("为什么 RNN", fonts, {"WenQuanYi Micro Hei"}, "t")
+
+
+# The title and the first paragraph of the article with Chinese in its own text.
+FIRST_CHINESE_PARAGRAPH = "article.bd-article p:not(.admonition-title)"
+
+
+@pytest.mark.parametrize("path", ZH_PAGES or [NO_SITE])
+def test_chinese_text_is_drawn_with_a_cjk_font(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
+    families = cjk_families()
+    assert families, "fontconfig lists no font for Chinese: `make chromium` installs fonts-wqy-microhei"
+    # the text's layout is all this needs (test_site.py waits for MathJax and widgets on the same page)
+    page.goto(site_url + path, wait_until="domcontentloaded")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    problems = []
+    title, fonts = fonts_used(page, "article.bd-article h1")
+    assert CJK.search(title), f"{path}: the title {title!r} has no Chinese"
+    problems += cjk_glyph_problems(title, fonts, families, f"{path} h1")
+    found = page.evaluate(
+        """(sel) => {
+             const p = [...document.querySelectorAll(sel)].find((e) =>
+               [...e.childNodes].some((n) => n.nodeType === 3 && /[\\u4e00-\\u9fff]/.test(n.textContent)));
+             if (p) p.setAttribute("data-zh-font-check", "");
+             return !!p;
+           }""",
+        FIRST_CHINESE_PARAGRAPH,
+    )
+    assert found, f"{path}: no paragraph with Chinese text"
+    text, fonts = fonts_used(page, "[data-zh-font-check]")
+    problems += cjk_glyph_problems(text, fonts, families, f"{path} first paragraph")
+    problems += page_log.problems()
+    assert not problems, "\n".join(problems)
+
+
+FIGURE_CHECK = """
+import warnings
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.font_manager import FontProperties, findfont
+
+fig, ax = plt.subplots()
+ax.set_title("memory")
+ax.set_xlabel("$t$")
+with warnings.catch_warnings():
+    warnings.simplefilter("error")  # matplotlib warns 'Glyph ... missing from font(s)' for an empty box
+    fig.savefig(%(out)r)
+assert ax.get_title() == "长期记忆 $C_t$", ax.get_title()
+print(findfont(FontProperties(family=["sans-serif"])))
+fig, ax = plt.subplots()
+ax.set_title("an untranslated title")
+try:
+    fig.savefig(%(out)r)
+except KeyError as e:
+    print("refused:", e)
+"""
+
+
+def test_chinese_figures_are_drawn_with_a_cjk_font(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("zh_edition_fig", ROOT / "zh" / "edition.py")
+    edition = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = edition  # its dataclasses look their module up there
+    spec.loader.exec_module(edition)
+    assert edition.CJK_FONT.is_file(), f"no {edition.CJK_FONT}: `make chromium` installs fonts-wqy-microhei"
+    prelude = edition.PRELUDE % {"font": str(edition.CJK_FONT), "table": repr({"memory": "长期记忆 $C_t$"})}
+    script = prelude + FIGURE_CHECK % {"out": str(tmp_path / "f.png")}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    font, refused = run.stdout.strip().splitlines()[-2:]
+    assert Path(font) == edition.CJK_FONT, f"matplotlib's sans-serif font is {font}, not the CJK font"
+    assert refused.startswith("refused:") and "an untranslated title" in refused, run.stdout
+
+
+@pytest.mark.parametrize("path", ZH_PAGES or [NO_SITE])
+def test_links_into_the_english_edition_resolve(path: str) -> None:
+    """Until they are translated, {term} and {py:...} roles link to the English glossary and API pages."""
+    html = (TEST_SITE / path).read_text(encoding="utf-8")
+    problems = []
+    for href in sorted(set(re.findall(r'href="([^"#:]*\.html)(?:#([^"]*))?"', html))):
+        file, anchor = href
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), file))
+        if target.startswith("zh/"):
+            continue  # links inside this edition: the strict build checks them
+        page = TEST_SITE / target
+        if not page.is_file():
+            problems.append(f"{file}: no {target}")
+        elif anchor and f'id="{anchor}"' not in page.read_text(encoding="utf-8"):
+            problems.append(f"{file}#{anchor}: no such anchor in {target}")
+    assert not problems, f"{path}:\n" + "\n".join(problems)
