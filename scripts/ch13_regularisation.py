@@ -1,0 +1,225 @@
+"""Chapter 13's regularisation sweep: Howard and Gugger's recipe on human numbers, one piece at a time.
+
+    python scripts/ch13_regularisation.py            # writes lstm_tutorial/datasets/ch13_regularisation.csv
+    python scripts/ch13_regularisation.py --out other.csv
+    python scripts/ch13_regularisation.py --add "full, TextLearner's Adam"  # only its seeds the file lacks
+
+Every run is ``lstm_tutorial.regularize``: human numbers 1 to 9,999 as words
+with "." between two numbers, the first 80% of the 16-token sequences for
+training and the rest for validation (``data.split_stream``), batches of 64
+strips of 16 tokens with the state carried across batches
+(``data.language_model_batches``), a ``RegularizedLM`` of 2 LSTM layers of 64
+units, 15 epochs of one-cycle AdamW at peak learning rate 0.01 (the setting
+of Howard and Gugger's chapter 12), the model predicting every next token.
+The score is the validation accuracy after the last epoch. One CPU thread,
+deterministic algorithms: a rerun of a row gives the same numbers on the same
+library versions.
+
+Configurations (``CONFIGS``), each over seeds 0 .. n-1 (the seed draws the
+initial weights and the dropout masks), n = 5 for the steps and 3 for the
+ablations, the tuning and the extras (``SEEDS``):
+
+* stage ``step``: the cumulative steps, in the order the published chapter
+  introduces them: the baseline (no dropout, fastai's default weight decay
+  0.01), + output dropout 0.4, + AR (alpha = 2), + TAR (beta = 1), + weight
+  tying, + weight decay 0.1 (the full recipe);
+* stage ``ablation``: the full recipe less one piece at a time, so each piece
+  is also measured with all the others present (order does not matter there;
+  the full recipe less weight decay is the step "+ tying");
+* stage ``tuning``: the baseline at peak learning rates 0.003 and 0.03, so the
+  unregularised model gets more than one try at its learning rate;
+* stage ``extra``: the full recipe plus AWD-LSTM's other dropouts at fastai's
+  default sizes (embedding rows 0.02, inputs 0.25, between layers 0.15); and
+  the full recipe with the Adam settings of fastai's ``TextLearner``, which
+  the published run used (beta_1 cycling 0.8, 0.7, 0.8 instead of 0.95, 0.85,
+  0.95, and epsilon 1e-5 instead of 1e-8);
+* stage ``check``: the full recipe for 2 epochs, seed 0, the row that
+  ``tests/test_ch13_regularisation.py`` reruns.
+
+Each CSV row is one run: the configuration, the seed, the number of epochs,
+the final validation accuracy and loss, the mean training cross-entropy of
+the last epoch, the validation accuracy after every epoch (``curve``,
+space-separated) and the CPU seconds (the only column that is not
+reproducible). Floats are written in full (``repr``).
+
+What is left out: tuning the regularisers' strengths (the published values
+are used as they are), more epochs, larger models, a test split (as in the
+published chapter, the validation text is the one scored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from lstm_tutorial import data
+from lstm_tutorial import regularize as rg
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "lstm_tutorial" / "datasets" / "ch13_regularisation.csv"
+
+HIDDEN, LAYERS, SEQ_LEN, BATCH, EPOCHS, LR = 64, 2, 16, 64, 15, 1e-2
+SEEDS = {"step": 5, "ablation": 3, "tuning": 3, "extra": 3, "check": 1}  # seeds 0 .. n-1 per stage
+CHECK_EPOCHS = 2
+
+BASE: dict[str, Any] = {
+    "embed_dropout": 0.0, "input_dropout": 0.0, "hidden_dropout": 0.0, "output_dropout": 0.0,
+    "alpha": 0.0, "beta": 0.0, "tie_weights": False, "weight_decay": 0.01, "lr": LR,
+    "momentum_max": 0.95, "momentum_base": 0.85, "eps": 1e-8,  # Adam's beta_1 cycle and epsilon: torch's defaults
+}  # fmt: skip
+PIECES: dict[str, dict[str, Any]] = {
+    "dropout": {"output_dropout": 0.4},
+    "AR": {"alpha": 2.0},
+    "TAR": {"beta": 1.0},
+    "tying": {"tie_weights": True},
+    "weight decay": {"weight_decay": 0.1},
+}
+FULL = {**BASE, **{k: v for piece in PIECES.values() for k, v in piece.items()}}
+
+
+def _configs() -> dict[str, tuple[str, dict[str, Any]]]:
+    """``name -> (stage, settings)``, in the order the CSV lists them."""
+    out: dict[str, tuple[str, dict[str, Any]]] = {"baseline": ("step", dict(BASE))}
+    settings = dict(BASE)
+    for piece, change in PIECES.items():
+        settings = {**settings, **change}
+        out[f"+ {piece}"] = ("step", dict(settings))
+    for piece, change in list(PIECES.items())[:-1]:  # full - weight decay is the step "+ tying"
+        out[f"full - {piece}"] = ("ablation", {**FULL, **{k: BASE[k] for k in change}})
+    for lr in (3e-3, 3e-2):
+        out[f"baseline, lr {lr:g}"] = ("tuning", {**BASE, "lr": lr})
+    out["full + AWD dropouts"] = ("extra", {**FULL, "embed_dropout": 0.02, "input_dropout": 0.25,
+                                            "hidden_dropout": 0.15})
+    out["full, TextLearner's Adam"] = ("extra", {**FULL, "momentum_max": 0.8, "momentum_base": 0.7, "eps": 1e-5})
+    out["check: full, 2 epochs"] = ("check", dict(FULL))
+    return out
+
+
+CONFIGS = _configs()
+assert CONFIGS["+ weight decay"][1] == FULL  # the last step is the whole recipe
+
+FIELDS = ("stage", "config", *BASE, "epochs", "seed", "valid_accuracy", "valid_loss", "train_loss", "curve",
+          "cpu_seconds")
+
+
+def batches() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """``xs_train, ys_train, xs_valid, ys_valid, vocab_size`` of chapter 11's human numbers."""
+    tokens = data.human_numbers()
+    vocab = data.human_numbers_vocab(tokens)
+    ids = data.encode_tokens(tokens, vocab)
+    train_ids, valid_ids = data.split_stream(ids, train_fraction=0.8, seq_len=SEQ_LEN)
+    xs_train, ys_train = data.language_model_batches(train_ids, SEQ_LEN, BATCH)  # (49, 16, 64)
+    xs_valid, ys_valid = data.language_model_batches(valid_ids, SEQ_LEN, BATCH)  # (12, 16, 64)
+    return xs_train, ys_train, xs_valid, ys_valid, len(vocab)
+
+
+def run_one(config: str, seed: int, epochs: int | None = None) -> dict[str, Any]:
+    """Train one configuration for one seed on one CPU thread: one row of the CSV."""
+    stage, s = CONFIGS[config]
+    epochs = (CHECK_EPOCHS if stage == "check" else EPOCHS) if epochs is None else epochs
+    threads = torch.get_num_threads()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    start = time.process_time()
+    try:
+        xs_train, ys_train, xs_valid, ys_valid, vocab_size = batches()
+        model = rg.RegularizedLM(
+            vocab_size, HIDDEN, LAYERS, embed_dropout=s["embed_dropout"], input_dropout=s["input_dropout"],
+            hidden_dropout=s["hidden_dropout"], output_dropout=s["output_dropout"], tie_weights=s["tie_weights"],
+            seed=seed,
+        )
+        history = rg.fit_language_model(
+            model, xs_train, ys_train, xs_valid, ys_valid, epochs=epochs, lr=s["lr"],
+            weight_decay=s["weight_decay"], alpha=s["alpha"], beta=s["beta"],
+            momentum=(s["momentum_max"], s["momentum_base"]), eps=s["eps"], seed=seed,
+        )
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)
+    return {
+        "stage": stage, "config": config, **s, "epochs": epochs, "seed": seed,
+        "valid_accuracy": history["valid_accuracy"][-1], "valid_loss": history["valid_loss"][-1],
+        "train_loss": history["train_loss"][-1], "curve": " ".join(repr(a) for a in history["valid_accuracy"]),
+        "cpu_seconds": round(time.process_time() - start, 2),
+    }  # fmt: skip
+
+
+def read_rows(path: Path | str = OUT) -> list[dict[str, Any]]:
+    """The CSV's rows with numbers as numbers, ``tie_weights`` as a bool and ``curve`` as a list of floats."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        for key, default in BASE.items():  # a file written before a setting was a column: it had its default
+            r.setdefault(key, str(default))
+        for key in ("embed_dropout", "input_dropout", "hidden_dropout", "output_dropout", "alpha", "beta",
+                    "weight_decay", "lr", "momentum_max", "momentum_base", "eps", "valid_accuracy", "valid_loss",
+                    "train_loss", "cpu_seconds"):
+            r[key] = float(r[key])
+        for key in ("epochs", "seed"):
+            r[key] = int(r[key])
+        r["tie_weights"] = {"True": True, "False": False}[r["tie_weights"]]
+        r["curve"] = [float(a) for a in r["curve"].split()]
+    return rows
+
+
+def _row_text(r: dict[str, Any]) -> dict[str, Any]:
+    return {k: repr(v) if isinstance(v, float) and k != "cpu_seconds" else v for k, v in r.items()}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"CSV to write (default {OUT.relative_to(ROOT)})")
+    parser.add_argument("--add", nargs="+", metavar="CONFIG", choices=list(CONFIGS),
+                        help="run only the seeds of these configurations that the existing --out file lacks")
+    args = parser.parse_args(argv)
+    started = time.time()
+    kept: list[dict[str, Any]] = []
+    if args.add:  # the file's rows stay; a column it lacks had its default value (BASE) in every run
+        kept = read_rows(args.out)
+        for r in kept:
+            r["curve"] = " ".join(repr(a) for a in r["curve"])
+        done = {(r["config"], r["seed"]) for r in kept}
+        jobs = [(name, seed) for name in args.add for seed in range(SEEDS[CONFIGS[name][0]]) if (name, seed) not in done]
+    else:
+        jobs = []
+        for stage in ("check", "step", "ablation", "tuning", "extra"):  # the steps first: a stopped sweep keeps them
+            n = SEEDS[stage]
+            jobs += [(name, seed) for seed in range(n) for name, (s, _) in CONFIGS.items() if s == stage]
+    rows = []
+    log = args.out.with_suffix(".partial.csv") if args.add else args.out
+    with open(log, "w", newline="", encoding="utf-8") as fh:  # row by row: a stopped sweep keeps its rows
+        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for name, seed in jobs:
+            row = run_one(name, seed)
+            rows.append(row)
+            print(f"{row['stage']:8s} {name:24s} seed {seed}  accuracy {row['valid_accuracy']:.4f}  "
+                  f"({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
+            writer.writerow(_row_text(row))
+            fh.flush()
+    if args.add:
+        log.unlink()
+    rows += kept
+    order = list(CONFIGS)
+    rows.sort(key=lambda r: (order.index(r["config"]), r["seed"]))
+    with open(args.out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_row_text(r) for r in rows)
+    cpu = sum(r["cpu_seconds"] for r in rows)
+    print(f"wrote {len(rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
+          f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
