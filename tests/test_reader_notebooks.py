@@ -182,3 +182,13 @@ def test_commonmark_rendering(path: Path) -> None:
         assert raw not in visible, f"{path.name}: {raw!r} visible in the CommonMark rendering"
     assert 'class="math inline"' in html
     assert html.count("<details>") == html.count("</details>") == html.count("<summary>")
+
+
+def test_reader_notebooks_are_not_paired_by_jupytext() -> None:
+    """Saving a reader notebook in a Jupyter with jupytext (Binder) must not write a MyST .md beside it:
+    the nearest jupytext config is notebooks/jupytext.toml, which pairs nothing."""
+    from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
+
+    found = find_jupytext_configuration_file(str(READERS))
+    assert Path(found) == ROOT / "notebooks" / "jupytext.toml"
+    assert load_jupytext_configuration_file(found).formats == ["ipynb"]
