@@ -15,8 +15,10 @@ and returns what rank 0 measured; the worker is this module run as a script::
     python -m torch.distributed.run --standalone --nproc-per-node 2 \\
         -m lstm_tutorial.distributed --out result.pt
 
-What is left out: several machines (the same code, started by torchrun with
-``--nnodes`` and a rendezvous endpoint), uneven batches (every size must
+What is left out: several machines (the same worker, started by hand on
+each machine with ``--nnodes``, ``--rdzv-backend c10d``, the same
+``--rdzv-id`` and a ``--rdzv-endpoint`` all of them reach; ``launch`` passes
+``--standalone``, which keeps to one machine), uneven batches (every size must
 divide evenly, so that each process's mean loss weighs the same), gradient
 accumulation, mixed precision and checkpoints.
 """
@@ -92,7 +94,9 @@ class _Classifier(nn.Module):
         super().__init__()
         book_init = _np_backend.init_lstm_params(2, hidden_size, seed, forget_bias=1.0)
         self.cell = to_torch_lstm(book_init).to(dtype=dtype, device=device)
-        W_y, b_y = _init_output(hidden_size, 1, seed)  # (1, H), (1,): the same in every process
+        # (1, H), (1,) from the seed, not torch's global generator: the one-process run
+        # and every process of a group start from the same output neuron.
+        W_y, b_y = _init_output(hidden_size, 1, seed)
         self.head = nn.Linear(hidden_size, 1, dtype=dtype, device=device)
         with torch.no_grad():
             self.head.weight.copy_(torch.from_numpy(W_y))
@@ -158,13 +162,17 @@ def train_first_step_task(
     ``global_batch`` sequences of a ``DistributedSampler``'s shuffled order
     (seed ``seed``, reshuffled every pass over the data). When
     ``torch.distributed`` is initialised, the model is wrapped in
-    ``DistributedDataParallel`` and process ``r`` of ``W`` reads the
-    ``global_batch / W`` sequences ``r, r + W, r + 2W, ...`` of each global
-    batch: its mean loss, its ``backward()``, and DDP averages the gradients
-    over the processes during that ``backward()``. As every share has the same
-    size, the average is the gradient of the mean loss over the global batch,
-    the one a single process computes, up to the order of the additions. Every
-    process then takes the same Adam step, so the copies stay equal.
+    ``DistributedDataParallel`` and process ``r`` of ``P`` (ranks ``0`` to
+    ``P - 1``) reads the ``global_batch / P`` sequences ``r, r + P, r + 2P,
+    ...`` of each global batch: its mean loss, its ``backward()``, and DDP
+    all-reduces (sums) the gradients over the processes during that
+    ``backward()`` and divides them by ``P``. The sampler's shuffled order does
+    not depend on ``P`` (a single process uses one with ``P = 1``), so the
+    shares of one step make up exactly the global batch that a single process
+    reads at that step. As every share has the same size, the average is the
+    gradient of the mean loss over that global batch, up to the order of the
+    additions. Every process then takes the same Adam step, so the copies stay
+    equal.
 
     Parameters
     ----------
@@ -232,8 +240,8 @@ def train_first_step_task(
     epoch = 0
     while len(losses) < steps:
         sampler.set_epoch(epoch)  # a new shuffle each pass, the same in every process
-        order = torch.tensor(list(sampler))  # this process's share: (n / W,)
-        for idx in order.split(local_batch):  # (global_batch / W,) each
+        order = torch.tensor(list(sampler))  # this process's share: (n / P,)
+        for idx in order.split(local_batch):  # (global_batch / P,) each
             if not losses:  # the first step: this process's own gradient, before any averaging
                 opt.zero_grad()
                 loss_fn(plain(X[:, idx]), Y[idx]).backward()  # the plain model: no averaging
@@ -288,7 +296,8 @@ def main(argv: list[str] | None = None) -> None:
 
     ``torchrun`` sets ``RANK``, ``LOCAL_RANK``, ``WORLD_SIZE``,
     ``MASTER_ADDR`` and ``MASTER_PORT`` in each process's environment;
-    ``init_process_group`` reads them. With ``--backend nccl`` each process
+    ``init_process_group`` reads all but ``LOCAL_RANK``, which this function
+    reads to choose the GPU. With ``--backend nccl`` each process
     takes the GPU ``cuda:LOCAL_RANK``; with ``gloo``, the CPU. Every process
     calls ``train_first_step_task`` with the same options; rank 0 writes its
     ``DataParallelResult`` (as a dict) to ``--out`` with ``torch.save``.
@@ -345,9 +354,10 @@ def launch(
     nproc -m lstm_tutorial.distributed ...`` (the ``torchrun`` command) with
     this Python, waits for it, and reads back what rank 0 saved. torchrun
     picks a free port on this machine for the processes to meet
-    (``--standalone``). A launcher in a subprocess works the same from a
-    script, a terminal or a notebook, where ``torch.multiprocessing.spawn``
-    would have to pickle functions defined in the notebook.
+    (``--standalone``, so one machine only). torchrun is the same launcher in
+    a script, a terminal, a notebook or a cluster's job script, and it sets
+    each process's rank, world size and meeting point, so the worker only
+    calls ``init_process_group``.
 
     Parameters
     ----------
