@@ -111,7 +111,14 @@ def settle(page: Any, url: str) -> None:
             arg=WIDGET_VIEW,
             timeout=20_000,
         )
-    page.wait_for_load_state("networkidle")
+    # Then every image and font loaded. Not Playwright's "networkidle": with the test's request
+    # routing (conftest.page) chapter 8 never reached it, though every request had finished
+    # (checked request by request; without routing it is idle in 9 s), on this build and the old one.
+    page.wait_for_function(
+        """() => document.readyState === "complete" && document.fonts.status === "loaded"
+                 && [...document.images].every((img) => img.complete)""",
+        timeout=60_000,
+    )
 
 
 def heading_problems(headings: list[list[Any]]) -> list[str]:
@@ -153,7 +160,7 @@ def image_problems(images: list[dict[str, Any]]) -> list[str]:
 def test_page(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
     settle(page, site_url + path)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / screenshot_name(path), full_page=True)
+    page.screenshot(path=SCREENSHOTS / screenshot_name(path), full_page=True, timeout=120_000)  # api: long
     report = page.evaluate(REPORT_JS)
     report["frozen_bars"] = page.evaluate(FROZEN_BARS_JS)
 
