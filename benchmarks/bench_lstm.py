@@ -448,7 +448,8 @@ def machine() -> dict[str, Any]:
     if torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled:
         torch_blas += " + oneDNN"
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0
-    env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "MKL_", "NVPL_"))}
+    # settings that change the timings: the libraries' threads, and glibc malloc's (book/speed.md)
+    env = {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "MKL_", "NVPL_", "MALLOC_"))}
     return {
         "cpu": cpu_model(),
         "cores": cores,
