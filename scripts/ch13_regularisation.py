@@ -30,9 +30,10 @@ ablations, the tuning and the extras (``SEEDS``):
   unregularised model gets more than one try at its learning rate;
 * stage ``extra``: the full recipe plus AWD-LSTM's other dropouts at fastai's
   default sizes (embedding rows 0.02, inputs 0.25, between layers 0.15); and
-  the full recipe with the Adam settings of fastai's ``TextLearner``, which
-  the published run used (beta_1 cycling 0.8, 0.7, 0.8 instead of 0.95, 0.85,
-  0.95, and epsilon 1e-5 instead of 1e-8);
+  the full recipe with the Adam settings the published run used: fastai's
+  ``TextLearner``'s beta_1 cycle (0.8, 0.7, 0.8 instead of 0.95, 0.85, 0.95)
+  and fastai's Adam epsilon, 1e-5 for every ``Learner`` (instead of torch's
+  1e-8);
 * stage ``check``: the full recipe for 2 epochs, seed 0, the row that
   ``tests/test_ch13_regularisation.py`` reruns.
 
