@@ -100,8 +100,10 @@ strict-build: book
 # Every page of the website in headless Chromium (tests/browser): no console errors or
 # failed requests, math rendered, images loaded with alt text, headings in order, the
 # kernel-free sliders compute what the package computes. Screenshots: _build/screenshots.
+# Two workers share the tests one by one (--dist load); each starts its own server and
+# Chromium (and its own JupyterLab for tests/browser/test_jupyterlab.py's module).
 browser: $(STAMP) chromium book
-	$(BIN)/pytest -q tests/browser
+	$(BIN)/pytest -q -n 2 --dist load tests/browser
 
 # Debian's Chromium, driven by Playwright (never a downloaded browser). CI here runs as root;
 # GitHub's Ubuntu runners already have a chromium and npm on PATH, so these install nothing there.
