@@ -132,23 +132,30 @@ vendor: node
 	fi
 
 # Regenerate every paired notebook from its MyST source and execute it
-# (run after editing a book/*.md; commit both files).
+# (run after editing a book/*.md; commit both files), then the Chinese chapters assembled from them
+# (zh/edition.py build, which also writes their reader notebooks) and the English reader notebooks.
 notebooks-execute: $(STAMP)
 	cd book && for f in [0-9][0-9]-*.md; do ../$(BIN)/jupytext --to ipynb --execute "$$f" || exit 1; done
+	$(BIN)/python zh/edition.py build
 	$(BIN)/python scripts/reader_notebooks.py
 
-# The reader notebooks (notebooks/book/NN-name.ipynb, written from the executed chapters by
-# scripts/reader_notebooks.py; tests/test_reader_notebooks.py fails when they are out of date):
-# regenerate them after executing a chapter by hand (make notebooks-execute does it itself).
+# The reader notebooks (notebooks/book/NN-name.ipynb and, from the Chinese chapters zh/book/,
+# notebooks/zh/book/NN-name.ipynb, written by scripts/reader_notebooks.py;
+# tests/test_reader_notebooks.py fails when they are out of date): regenerate them after executing
+# a chapter by hand (make notebooks-execute and `python zh/edition.py build` do it themselves).
 reader-notebooks: $(STAMP)
 	$(BIN)/python scripts/reader_notebooks.py
 
 # Read and run the chapters locally: JupyterLab (pinned in requirements.txt) on the reader
 # notebooks, whose Markdown JupyterLab renders (no MyST roles; glued numbers filled in).
 # Open a chapter and Run All first: an untrusted notebook shows its widgets as text until it runs.
+# `make lab LAB_NOTEBOOKS=notebooks` opens both editions (the Chinese chapters in zh/book/, whose links
+# to untranslated chapters open the English ones in book/). As root (a container), jupyter lab
+# refuses to start without --allow-root, which is added only then.
+LAB_NOTEBOOKS ?= notebooks/book
 .PHONY: lab reader-notebooks
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/book
+	$(BIN)/jupyter lab $$(test $$(id -u) = 0 && echo --allow-root) $(LAB_NOTEBOOKS)
 
 clean:
 	rm -rf _build

@@ -30,9 +30,20 @@ are; the ``jupytext`` metadata is dropped so that the copy is not paired with
 a ``.md``.
 
 Why ``notebooks/book/``: the website's Binder and Colab buttons open
-``<repository.path_to_book>/<page>.ipynb`` and every chapter page is
-``book/NN-name``, so with ``path_to_book: notebooks`` in ``_config.yml`` the
-buttons open these files.
+``<repository.path_to_book>/<page>.ipynb`` (sphinx-book-theme joins the two)
+and every chapter page is ``book/NN-name``, so with ``path_to_book: notebooks``
+in ``_config.yml`` the buttons open these files.
+
+The Chinese edition (``zh/``, see ``zh/README.md``) gets the same: each
+assembled Chinese chapter ``zh/book/NN-name.ipynb`` gives
+``notebooks/zh/book/NN-name.ipynb`` (``path_to_book: notebooks/zh`` in
+``zh/_config.yml``), with the website's Chinese words for the titles the
+script writes (Sphinx's and sphinx-exercise's ``zh_CN`` catalogs: 备注, 练习,
+解答 ...), links to the Chinese website pages (``<site>/zh/book/...``) where
+the Chinese edition has the page and to the English ones otherwise (the API
+reference and the glossary until they are translated), and ``{doc}`` links to
+an untranslated chapter opening its English reader notebook.
+``--edition en|zh`` writes one edition (``zh/edition.py build`` runs ``zh``).
 
 What it leaves out: the ``{exercise}`` / ``{solution}`` directive forms other
 than the ones the book uses (``solution-start`` / ``solution-end``); nested
@@ -43,8 +54,11 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gettext
+import os
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -55,21 +69,83 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 OUT = ROOT / "notebooks" / "book"
+ZH_BOOK = ROOT / "zh" / "book"
+ZH_OUT = ROOT / "notebooks" / "zh" / "book"
 _PYPROJECT_URL = re.compile(r'^Documentation\s*=\s*"([^"]+)"', re.M)
 WEBSITE = _PYPROJECT_URL.search((ROOT / "pyproject.toml").read_text(encoding="utf-8")).group(1).rstrip("/") + "/"
+ADMONITIONS = ("note", "tip", "important", "warning", "caution", "attention", "hint", "seealso")
 
 ROLE = re.compile(r"\{(?P<role>[a-z]+(?::[a-z]+)?)\}`(?P<text>[^`]+)`")
 ROLE_OR_CODE = re.compile(ROLE.pattern + r"|(?P<code>`[^`\n]*`)")
 FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[a-zA-Z-]+)\}\s*(?P<arg>.*)$")
-EMPTY_CONTINUED = re.compile(r"<details>\n<summary>[^<\n]*\(continued\)</summary>\n+</details>\n*")
 LABEL_LINE = re.compile(r"^\((?P<label>[A-Za-z0-9_-]+)\)=\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$|~#])")
 
 
+@dataclass(frozen=True)
+class Edition:
+    """One language of the book: where its chapters are, where their reader notebooks go, its words."""
+
+    name: str
+    source: Path  # the chapter notebooks (book/, zh/book/)
+    out: Path  # their reader notebooks
+    website: str  # the edition's site root, ending in "/"
+    exercise: str  # "Exercise {n}"
+    subtitle: str  # " ({})": an exercise's title after its number
+    solution: str  # "Solution to Exercise {n}"
+    continued: str  # appended to the summary of a solution that runs over more cells
+    admonitions: dict[str, str] = field(default_factory=dict)  # directive name -> its title
+
+    def chapters(self) -> list[Path]:
+        """The executed chapter notebooks, in book order."""
+        return sorted(self.source.glob("[0-9][0-9]-*.ipynb"))
+
+    def has_page(self, doc: str) -> bool:
+        return any((self.source / f"{doc}{ext}").is_file() for ext in (".md", ".ipynb"))
+
+
+def _zh_admonitions() -> dict[str, str]:
+    """The titles the Chinese website shows (Sphinx's zh_CN catalog: note -> 备注, ...)."""
+    import sphinx
+
+    catalog = gettext.translation("sphinx", Path(sphinx.__file__).parent / "locale", languages=["zh_CN"])
+    english = {name: "See also" if name == "seealso" else name.capitalize() for name in ADMONITIONS}
+    return {name: catalog.gettext(english[name]) for name in ADMONITIONS}
+
+
+def _zh_exercise_words() -> tuple[str, str]:
+    """sphinx-exercise's zh_CN words for "Exercise" and "Solution to" (练习, 解答)."""
+    import json
+
+    import sphinx_exercise
+
+    jsons = Path(sphinx_exercise.__file__).parent / "translations" / "jsons"
+    words = []
+    for name in ("Exercise", "Solution"):
+        entries = json.loads((jsons / f"{name}.json").read_text(encoding="utf-8"))
+        words.append(next(e["text"] for e in entries if e["symbol"] == "zh_CN"))
+    return words[0], words[1]
+
+
+EN = Edition(
+    "en", BOOK, OUT, WEBSITE, "Exercise {n}", " ({})", "Solution to Exercise {n}", " (continued)",
+    {name: name.capitalize() for name in ADMONITIONS},
+)
+
+
+def zh_edition() -> Edition:
+    """The Chinese edition (built into the English site's ``zh/`` folder)."""
+    exercise, solution = _zh_exercise_words()
+    return Edition(
+        "zh", ZH_BOOK, ZH_OUT, WEBSITE + "zh/", exercise + " {n}", "（{}）",
+        exercise + " {n} 的" + solution, "（续）", _zh_admonitions(),
+    )
+
+
 def chapters() -> list[Path]:
     """The executed chapter notebooks, in book order."""
-    return sorted(BOOK.glob("[0-9][0-9]-*.ipynb"))
+    return EN.chapters()
 
 
 def _literal_eval_format(text: str, fmt_spec: str) -> str:
@@ -106,7 +182,9 @@ def _md_escape(text: str) -> str:
 class Book:
     """What the roles need from the whole book: titles, labels, exercise numbers."""
 
-    def __init__(self, paths: list[Path]) -> None:
+    def __init__(self, paths: list[Path], edition: Edition = EN, fallback: Book | None = None) -> None:
+        self.edition = edition
+        self.fallback = fallback  # the English book, for what this edition has not translated
         self.titles: dict[str, str] = {}  # "03-forget-part" -> "The forget part"
         self.labels: dict[str, tuple[str, str]] = {}  # label -> (docname, text shown)
         self.exercises: dict[str, int] = {}  # exercise label -> number in the book
@@ -136,15 +214,36 @@ class Book:
                             if opt.startswith(":label:"):
                                 label = opt.split(":", 2)[2].strip()
                                 self.exercises[label] = n
-                                self.labels[label] = (doc, f"Exercise {n}")
+                                self.labels[label] = (doc, edition.exercise.format(n=n))
 
     def page_url(self, doc: str) -> str:
-        return f"{WEBSITE}book/{doc}.html"
+        """The page on this edition's website, or on the English one when this edition lacks it."""
+        if self.fallback is not None and not self.edition.has_page(doc):
+            return self.fallback.page_url(doc)
+        return f"{self.edition.website}book/{doc}.html"
 
     def doc_link(self, target: str) -> str:
-        """A chapter opens its sibling reader notebook; any other page its website page."""
+        """A chapter opens its sibling reader notebook (the English one when untranslated); any other page
+        its website page."""
         doc = target.removeprefix("/").removeprefix("book/")
-        return f"{doc}.ipynb" if doc in self.titles else self.page_url(doc)
+        if doc in self.titles:
+            return f"{doc}.ipynb"
+        if self.fallback is not None and doc in self.fallback.titles:
+            return Path(os.path.relpath(self.fallback.edition.out / f"{doc}.ipynb", self.edition.out)).as_posix()
+        return self.page_url(doc)
+
+    def label(self, target: str) -> tuple[str, str] | None:
+        """(website URL, text shown) of a labelled section or exercise, this edition's first."""
+        for book in (self, self.fallback):
+            if book is not None and target in book.labels:
+                doc, shown = book.labels[target]
+                return f"{book.page_url(doc)}#{target}", shown
+        return None
+
+    def title(self, doc: str) -> str:
+        if doc in self.titles or self.fallback is None:
+            return self.titles.get(doc, doc)
+        return self.fallback.title(doc)
 
 
 class Converter:
@@ -154,6 +253,10 @@ class Converter:
         self.book = book
         self.glue = glue_values(nb)
         self.in_solution: str | None = None  # the exercise label of an open solution
+        words = book.edition
+        self.empty_continued = re.compile(
+            r"<details>\n<summary>[^<\n]*" + re.escape(words.continued) + r"</summary>\n+</details>\n*"
+        )
 
     # -- roles ---------------------------------------------------------------------------
     def role(self, m: re.Match[str]) -> str:
@@ -179,13 +282,14 @@ class Converter:
             shown = title if title is not None else target
             return f"[{shown}]({self.book.page_url('glossary')}#{_make_id('term-' + target)})"
         if role in ("ref", "numref"):
-            if target not in self.book.labels:
+            found = self.book.label(target)
+            if found is None:
                 raise KeyError(f"{{{role}}} `{text}`: no label {target!r} in the chapters")
-            doc, shown = self.book.labels[target]
-            return f"[{title if title is not None else shown}]({self.book.page_url(doc)}#{target})"
+            url, shown = found
+            return f"[{title if title is not None else shown}]({url})"
         if role == "doc":
             doc = target.removeprefix("/").removeprefix("book/")
-            shown = title if title is not None else self.book.titles.get(doc, doc)
+            shown = title if title is not None else self.book.title(doc)
             return f"[{shown}]({self.book.doc_link(doc)})"
         raise ValueError(f"role {{{role}}} is not converted (in `{text}`)")
 
@@ -227,13 +331,13 @@ class Converter:
                 raise ValueError(f"unclosed {fence}{{{name}}} fence")
             options, body = _options_and_body(lines[k + 1 : end])
             k = end + 1
-            if name in ("note", "tip", "important", "warning", "caution", "attention", "hint", "seealso",
-                        "admonition"):
-                title = arg if name == "admonition" else name.capitalize() + (f": {arg}" if arg else "")
+            if name in ADMONITIONS or name == "admonition":
+                title = arg if name == "admonition" else self.book.edition.admonitions[name] + (f": {arg}" if arg else "")
                 out += _blockquote(f"**{self.inline(title)}**", self.inline("\n".join(body)).split("\n"))
             elif name == "exercise":
                 number = self.book.exercises[options["label"]]
-                head = f"**Exercise {number}**" + (f" ({self.inline(arg)})" if arg else "")
+                words = self.book.edition
+                head = f"**{words.exercise.format(n=number)}**" + (words.subtitle.format(self.inline(arg)) if arg else "")
                 out += _blockquote(head, self.inline("\n".join(body)).split("\n"))
             elif name == "solution-start":
                 self.in_solution = arg
@@ -246,7 +350,7 @@ class Converter:
                 out += ["", "</details>"]
                 self.in_solution = None
             elif name == "literalinclude":
-                out += _literalinclude(arg, options)
+                out += _literalinclude(self.book.edition.source, arg, options)
             else:
                 raise ValueError(f"directive {{{name}}} is not converted")
         flush()
@@ -255,13 +359,14 @@ class Converter:
             out += ["", "</details>"]
         _strip_trailing_blank(out)
         text = "\n".join(out).strip("\n")
-        text = EMPTY_CONTINUED.sub("", text)  # a cell that only closes a solution adds no empty fold
+        text = self.empty_continued.sub("", text)  # a cell that only closes a solution adds no empty fold
         return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
     def _details_open(self, label: str, continued: bool) -> list[str]:
         number = self.book.exercises[label]
-        more = " (continued)" if continued else ""
-        return ["<details>", f"<summary>Solution to Exercise {number}{more}</summary>", ""]
+        words = self.book.edition
+        more = words.continued if continued else ""
+        return ["<details>", f"<summary>{words.solution.format(n=number)}{more}</summary>", ""]
 
 
 def _strip_trailing_blank(lines: list[str]) -> None:
@@ -287,14 +392,14 @@ def _options_and_body(lines: list[str]) -> tuple[dict[str, Any], list[str]]:
     return options, lines[k:]
 
 
-def _literalinclude(arg: str, options: dict[str, Any]) -> list[str]:
+def _literalinclude(source: Path, arg: str, options: dict[str, Any]) -> list[str]:
     from sphinx.directives.code import LiteralIncludeReader
 
     opts = {k: v for k, v in options.items() if k != "language"}
     for key in ("start-at", "start-after", "end-at", "end-before", "pyobject"):
         if key in opts:
             opts[key] = str(opts[key])
-    path = (BOOK / arg).resolve()
+    path = (source / arg).resolve()
     config = SimpleNamespace(source_encoding="utf-8-sig")
     text, _ = LiteralIncludeReader(str(path), opts, config).read()  # type: ignore[arg-type]
     language = options.get("language") or ("python" if path.suffix == ".py" else "")
@@ -308,7 +413,7 @@ def reader_notebook(path: Path, book: Book) -> Any:
     reader = copy.deepcopy(nb)
     reader.metadata.pop("jupytext", None)
     reader.metadata["lstm_tutorial"] = {
-        "generated_from": f"book/{path.name}",
+        "generated_from": f"{book.edition.source.relative_to(ROOT).as_posix()}/{path.name}",
         "by": "scripts/reader_notebooks.py (edit the chapter's .md, not this file)",
     }
     for cell in reader.cells:
@@ -326,22 +431,31 @@ def render(path: Path, book: Book) -> str:
     return nbformat.writes(reader_notebook(path, book)) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only list the reader notebooks that are out of date")
-    args = parser.parse_args(argv)
-    paths = chapters()
-    book = Book(paths)
+def write(edition: Edition, check: bool) -> list[Path]:
+    """Write (or with ``check`` only list) the edition's reader notebooks that are out of date."""
+    paths = edition.chapters()
+    book = Book(paths, edition, fallback=None if edition is EN else Book(EN.chapters()))
     stale = []
-    OUT.mkdir(parents=True, exist_ok=True)
     for path in paths:
         text = render(path, book)
-        target = OUT / path.name
+        target = edition.out / path.name
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue
         stale.append(target.relative_to(ROOT))
-        if not args.check:
+        if not check:
+            edition.out.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only list the reader notebooks that are out of date")
+    parser.add_argument("--edition", choices=("en", "zh"), action="append",
+                        help="only this edition (default: both; English notebooks/book/, Chinese notebooks/zh/book/)")
+    args = parser.parse_args(argv)
+    editions = [EN, zh_edition()]
+    stale = [name for e in editions if e.name in (args.edition or ("en", "zh")) for name in write(e, args.check)]
     for name in stale:
         print(("out of date: " if args.check else "wrote ") + str(name))
     return 1 if (args.check and stale) else 0
@@ -349,4 +463,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -1,11 +1,14 @@
-"""The reader notebooks (notebooks/book/) are the chapters, with Markdown that every front end renders.
+"""The reader notebooks (notebooks/book/, and notebooks/zh/book/ for the Chinese edition) are the chapters,
+with Markdown that every front end renders.
 
 ``scripts/reader_notebooks.py`` writes them from the executed chapters. These
 tests fail when a committed reader notebook is out of date (regenerate and
 compare), when raw MyST is left in its Markdown, when a code cell, an output or
 the widget state differs from the chapter's, and when a plain CommonMark +
 ``$math$`` renderer (markdown-it-py, standing in for Colab) would show roles,
-miss a glued number or show a solution unfolded.
+miss a glued number or show a solution unfolded. The Chinese chapters
+(``zh/book/``) are checked the same way, in Chinese words (练习, 解答, 备注), with
+links to the Chinese website where it has the page.
 """
 
 from __future__ import annotations
@@ -18,12 +21,21 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]-*.ipynb"))
 READERS = ROOT / "notebooks" / "book"
+ZH_CHAPTERS = sorted((ROOT / "zh" / "book").glob("[0-9][0-9]-*.ipynb"))
+ZH_READERS = ROOT / "notebooks" / "zh" / "book"
+# (chapter, its reader notebook) of both editions
+PAIRS = [(p, READERS / p.name) for p in CHAPTERS] + [(p, ZH_READERS / p.name) for p in ZH_CHAPTERS]
+
+
+def _id(pair: tuple[Path, Path]) -> str:
+    return ("zh-" if pair[1].parent == ZH_READERS else "") + pair[0].stem[:2]
 # what a reader must never see: MyST roles and directives, directive options, targets
 RAW_MYST = re.compile(r"\{py:|\{glue|:::\{|```\{|\{(?:term|doc|ref|numref|eq)\}`|^:(?:label|class):|^\([\w-]+\)=\s*$", re.M)
 
@@ -43,6 +55,11 @@ def book(rn):
     return rn.Book(CHAPTERS)
 
 
+@pytest.fixture(scope="module")
+def zh_book(rn, book):
+    return rn.Book(ZH_CHAPTERS, rn.zh_edition(), fallback=book)
+
+
 def _markdown(nb) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "markdown"]
 
@@ -60,17 +77,44 @@ def test_reader_notebook_is_up_to_date(rn, book, path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
-def test_no_raw_myst_in_reader_markdown(path: Path) -> None:
-    nb = nbformat.read(READERS / path.name, as_version=4)
+def test_one_reader_notebook_per_chinese_chapter() -> None:
+    assert ZH_CHAPTERS, "no Chinese chapters found in zh/book/"
+    assert sorted(p.name for p in ZH_READERS.glob("*.ipynb")) == [p.name for p in ZH_CHAPTERS]
+
+
+@pytest.mark.parametrize("path", ZH_CHAPTERS, ids=lambda p: "zh-" + p.stem[:2])
+def test_chinese_reader_notebook_is_up_to_date(rn, zh_book, path: Path) -> None:
+    committed = (ZH_READERS / path.name).read_text(encoding="utf-8")
+    assert committed == rn.render(path, zh_book), (
+        f"notebooks/zh/book/{path.name} is out of date with zh/book/{path.name}: run `python zh/edition.py build` "
+        "(or `python scripts/reader_notebooks.py --edition zh`)"
+    )
+
+
+@pytest.mark.parametrize("config, edition", [("_config.yml", "en"), ("zh/_config.yml", "zh")])
+def test_launch_buttons_path_is_the_reader_notebooks(config: str, edition: str) -> None:
+    """sphinx-book-theme's Binder and Colab links open <path_to_book>/<page name>.ipynb; every chapter page
+    is book/NN-name, so path_to_book must be the folder above the edition's reader notebooks."""
+    path_to_book = yaml.safe_load((ROOT / config).read_text(encoding="utf-8"))["repository"]["path_to_book"]
+    chapters, readers = (CHAPTERS, READERS) if edition == "en" else (ZH_CHAPTERS, ZH_READERS)
+    assert (ROOT / path_to_book / "book") == readers, f"{config}: path_to_book {path_to_book!r}"
+    for p in chapters:
+        assert (ROOT / path_to_book / "book" / p.name).is_file()
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=_id)
+def test_no_raw_myst_in_reader_markdown(pair: tuple[Path, Path]) -> None:
+    path, reader = pair
+    nb = nbformat.read(reader, as_version=4)
     found = [m.group(0) for src in _markdown(nb) for m in RAW_MYST.finditer(src)]
     assert not found, f"{path.name}: raw MyST left in the Markdown: {found[:10]}"
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
-def test_code_outputs_and_widget_state_unchanged(path: Path) -> None:
+@pytest.mark.parametrize("pair", PAIRS, ids=_id)
+def test_code_outputs_and_widget_state_unchanged(pair: tuple[Path, Path]) -> None:
+    path, reader_path = pair
     chapter = nbformat.read(path, as_version=4)
-    reader = nbformat.read(READERS / path.name, as_version=4)
+    reader = nbformat.read(reader_path, as_version=4)
     assert [c.cell_type for c in reader.cells] == [c.cell_type for c in chapter.cells]
     for a, b in zip(chapter.cells, reader.cells):
         if a.cell_type == "code":
@@ -80,14 +124,16 @@ def test_code_outputs_and_widget_state_unchanged(path: Path) -> None:
     assert "jupytext" not in reader.metadata, "a reader notebook must not be paired with a .md by jupytext"
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
-def test_every_solution_folded(path: Path) -> None:
+@pytest.mark.parametrize("pair", PAIRS, ids=_id)
+def test_every_solution_folded(pair: tuple[Path, Path]) -> None:
     """As many folded solutions as the chapter has; the solutions' code cells start collapsed."""
-    source = path.with_suffix(".md").read_text(encoding="utf-8")
+    path, reader_path = pair
+    source = "\n".join(_markdown(nbformat.read(path, as_version=4)))
     n_solutions = source.count("```{solution-start}")
-    reader = nbformat.read(READERS / path.name, as_version=4)
+    reader = nbformat.read(reader_path, as_version=4)
     md = "\n".join(_markdown(reader))
-    assert len(re.findall(r"<details>\n<summary>Solution to Exercise \d+</summary>", md)) == n_solutions
+    summary = r"练习 \d+ 的解答" if reader_path.parent == ZH_READERS else r"Solution to Exercise \d+"
+    assert len(re.findall(r"<details>\n<summary>" + summary + "</summary>", md)) == n_solutions
     assert md.count("<details>") == md.count("</details>")
     assert "<details open" not in md
     in_solution = [c for c in reader.cells if c.cell_type == "code" and c.metadata.get("jupyter")]
@@ -171,15 +217,16 @@ def _commonmark_html(nb) -> str:
     return "\n".join(md.render(src) for src in _markdown(nb))
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem[:2])
-def test_commonmark_rendering(path: Path) -> None:
+@pytest.mark.parametrize("pair", PAIRS, ids=_id)
+def test_commonmark_rendering(pair: tuple[Path, Path]) -> None:
     """No raw role or fence in the rendered text, math recognised, solutions in closed <details>."""
-    reader = nbformat.read(READERS / path.name, as_version=4)
+    path, reader_path = pair
+    reader = nbformat.read(reader_path, as_version=4)
     html = _commonmark_html(reader)
     visible = re.sub(r"<[^>]+>", "", re.sub(r'<span class="math[^"]*">.*?</span>|<div class="math[^"]*">.*?</div>', "",
                                             html, flags=re.S))
     for raw in ("{py:", "{glue", ":::{", "```{", "{term}", "{doc}", "{ref}", ":label:"):
-        assert raw not in visible, f"{path.name}: {raw!r} visible in the CommonMark rendering"
+        assert raw not in visible, f"{reader_path}: {raw!r} visible in the CommonMark rendering"
     assert 'class="math inline"' in html
     assert html.count("<details>") == html.count("</details>") == html.count("<summary>")
 
@@ -189,6 +236,50 @@ def test_reader_notebooks_are_not_paired_by_jupytext() -> None:
     the nearest jupytext config is notebooks/jupytext.toml, which pairs nothing."""
     from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
 
-    found = find_jupytext_configuration_file(str(READERS))
-    assert Path(found) == ROOT / "notebooks" / "jupytext.toml"
-    assert load_jupytext_configuration_file(found).formats == ["ipynb"]
+    for readers in (READERS, ZH_READERS):
+        found = find_jupytext_configuration_file(str(readers))
+        assert Path(found) == ROOT / "notebooks" / "jupytext.toml"
+        assert load_jupytext_configuration_file(found).formats == ["ipynb"]
+
+
+def test_chinese_chapter_1_text(rn, zh_book) -> None:
+    """Chinese words for what the script writes, glued values, links to the Chinese or the English website."""
+    path = ZH_CHAPTERS[0]
+    assert path.name == "01-why-rnns-forget.ipynb"
+    glue = rn.glue_values(nbformat.read(path, as_version=4))
+    md = "\n".join(_markdown(nbformat.read(ZH_READERS / path.name, as_version=4)))
+    assert f"于是 $h_1$ = {float(glue['h1']):.4f}" in md
+    assert "> **本章内容**\n>" in md  # the admonition's own (translated) title
+    n = len(re.findall(r"```\{exercise\}", "\n".join(_markdown(nbformat.read(path, as_version=4)))))
+    for k in range(1, n + 1):  # the Chinese site numbers its own exercises from 1
+        assert f"> **练习 {k}**" in md and f"<summary>练习 {k} 的解答</summary>" in md
+    assert "Exercise" not in md and "Solution to" not in md
+    api = rn.WEBSITE + "book/api.html#"  # not translated: the English API page
+    assert f"[`rnn_cell()`]({api}lstm_tutorial.numpy.rnn_cell)" in md
+    assert f"[隐藏状态]({rn.WEBSITE}book/glossary.html#term-Hidden-state)" in md
+
+
+def test_chinese_conversion_rules(rn, zh_book) -> None:
+    """Chinese titles, and links to the Chinese pages where the edition has them, English ones otherwise."""
+    assert not zh_book.edition.has_page("04-input-part"), "update this test: chapter 4 is translated now"
+    nb = nbformat.v4.new_notebook()
+    conv = rn.Converter(zh_book, nb)
+    zh_site = rn.WEBSITE + "zh/book/"
+    assert conv.markdown(":::{note}\n要点\n:::") == "> **备注**\n>\n> 要点"  # Sphinx's zh_CN word for Note
+    assert conv.markdown(":::{warning}\n小心\n:::").startswith("> **警告**")
+    assert conv.markdown("{doc}`01-why-rnns-forget`") == f"[{zh_book.titles['01-why-rnns-forget']}](01-why-rnns-forget.ipynb)"
+    # an untranslated chapter: its English reader notebook, whose title is English
+    assert conv.markdown("{doc}`第 4 章 <04-input-part>`") == "[第 4 章](../../book/04-input-part.ipynb)"
+    assert (ZH_READERS / "../../book/04-input-part.ipynb").resolve().is_file()
+    assert conv.markdown("{doc}`intro`") == f"[{zh_book.title('intro')}]({zh_site}intro.html)"
+    assert conv.markdown("{ref}`ex-rnn-hand`") == f"[练习 1]({zh_site}01-why-rnns-forget.html#ex-rnn-hand)"
+    english = rn.Book(CHAPTERS)
+    number = english.exercises["ex-loop-flag"]
+    assert conv.markdown("{ref}`ex-loop-flag`") == (
+        f"[Exercise {number}]({rn.WEBSITE}book/{english.labels['ex-loop-flag'][0]}.html#ex-loop-flag)"
+    )
+    start = ":::{solution-start} ex-rnn-hand\n:::\n解"
+    assert conv.markdown(start) == "<details>\n<summary>练习 1 的解答</summary>\n\n解\n\n</details>"
+    assert conv.markdown("续\n:::{solution-end}\n:::") == (
+        "<details>\n<summary>练习 1 的解答（续）</summary>\n\n续\n\n</details>"
+    )

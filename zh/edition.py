@@ -57,7 +57,8 @@ in English.
 Commands (run from the repository root)::
 
     python zh/edition.py status            # every translated page: stale, untranslated, orphan
-    python zh/edition.py build              # write zh/book/ from book/ and zh/translations/
+    python zh/edition.py build              # write zh/book/ from book/ and zh/translations/, then the
+                                            # reader notebooks notebooks/zh/book/ (scripts/reader_notebooks.py)
     python zh/edition.py build --figures    # the same, and draw the Chinese figures again (runs the notebooks)
     python zh/edition.py new book/02-inside-the-cell.ipynb
                                             # a translation skeleton, English text to replace
@@ -72,6 +73,7 @@ import difflib
 import hashlib
 import json
 import re
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -492,7 +494,9 @@ def main(argv: list[str]) -> int:
     if command == "build":
         for path in build(figures="--figures" in args):
             print(f"wrote {path.relative_to(ROOT)}")
-        return 0
+        # the Chinese reader notebooks (notebooks/zh/book/), which Binder, Colab and JupyterLab open
+        script = ROOT / "scripts" / "reader_notebooks.py"
+        return subprocess.run([sys.executable, str(script), "--edition", "zh"], check=False).returncode
     if command == "new":
         page = Path(args[0]).resolve()
         out = TRANSLATIONS / f"{page.stem}.md"

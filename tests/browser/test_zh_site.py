@@ -14,7 +14,9 @@ package. This file adds what only the two editions have:
   actually used for the page's title and first paragraph, and the glyphs of a
   font that fontconfig lists for Chinese (``fc-list :lang=zh``) must cover every
   CJK character there (no empty boxes);
-* the Binder and Colab links of a Chinese chapter open its ``zh/book/*.ipynb``;
+* the Binder and Colab links of a Chinese chapter open its reader notebook
+  ``notebooks/zh/book/*.ipynb`` (Markdown that JupyterLab and Colab render,
+  written by ``scripts/reader_notebooks.py``), which is in the repository;
 * the Chinese figures' font: the hidden first cell of every Chinese notebook
   (``zh/edition.py``'s ``PRELUDE``) makes matplotlib draw Chinese words with
   ``fonts-wqy-microhei`` (no glyph missing) and refuses an untranslated figure
@@ -92,13 +94,17 @@ def test_language_switch_opens_the_same_page_in_the_other_language(path: str) ->
 
 @pytest.mark.parametrize("path", [p for p in ZH_PAGES if (TEST_SITE / "zh" / "_sources" / p[3:]).with_suffix(
     ".ipynb").is_file()] or [NO_SITE])
-def test_chinese_chapter_launch_buttons_open_its_notebook(path: str) -> None:
+def test_chinese_chapter_launch_buttons_open_its_reader_notebook(path: str) -> None:
     html = (TEST_SITE / path).read_text(encoding="utf-8")
-    notebook = path.removesuffix(".html") + ".ipynb"
+    notebook = "notebooks/" + path.removesuffix(".html") + ".ipynb"  # zh/book/01-x.html -> notebooks/zh/book/01-x.ipynb
+    assert (ROOT / notebook).is_file(), f"{path}: its reader notebook {notebook} is not in the repository"
     binder = re.findall(r'href="(https://mybinder\.org/v2/gh/[^"]+)"', html)
     colab = re.findall(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', html)
-    assert binder and all(u.endswith("/" + notebook) for u in binder), f"Binder links on {path}: {binder}"
-    assert colab and all(u.endswith("/" + notebook) for u in colab), f"Colab links on {path}: {colab}"
+    # Binder: ...?urlpath=lab/tree/<notebook>; Colab: .../blob/<branch>/<notebook>
+    assert binder and all(u.endswith("/tree/" + notebook) for u in binder), f"Binder links on {path}: {binder}"
+    assert colab and all(re.search(r"/blob/[^/]+/" + re.escape(notebook) + "$", u) for u in colab), (
+        f"Colab links on {path}: {colab}"
+    )
 
 
 def cjk_families() -> set[str]:
