@@ -758,7 +758,7 @@ def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
 # --------------------------------------------------------------------------
 
 _WEIGHT_STEP = 0.05  # the step of forget_from_weights_widget's sliders
-#: forget_weights_explorer's sliders: name -> (min, max, label), the ranges of forget_from_weights_widget.
+#: The sliders of forget_weights_explorer, name -> (min, max, label), with the ranges of forget_from_weights_widget.
 _WEIGHT_SLIDERS: dict[str, tuple[float, float, str]] = {
     "w_h": (-4.0, 4.0, "weight on <i>h</i><sub><i>t</i>\u22121</sub>"),
     "w_x": (-4.0, 4.0, "weight on <i>x</i><sub><i>t</i></sub>"),
