@@ -345,7 +345,7 @@ def plot_learning_curves(
 ) -> Axes:
     """Plot a metric after every epoch, one line per model, with optional reference levels.
 
-    Used in chapter 11.
+    Used in chapters 11 and 13.
 
     Parameters
     ----------
