@@ -60,6 +60,8 @@ Commands (run from the repository root)::
     python zh/edition.py build              # write zh/book/ from book/ and zh/translations/, then the
                                             # reader notebooks notebooks/zh/book/ (scripts/reader_notebooks.py)
     python zh/edition.py build --figures    # the same, and draw the Chinese figures again (runs the notebooks)
+    python zh/edition.py build --figures --only 02-inside-the-cell
+                                            # draw the stale figures of that page only
     python zh/edition.py new book/02-inside-the-cell.ipynb
                                             # a translation skeleton, English text to replace
     python zh/edition.py stamp zh/translations/01-why-rnns-forget.md
@@ -433,12 +435,14 @@ def draw_figures(nb: nbformat.NotebookNode, timeout: int = 600) -> None:
             _set_images(cell, images)
 
 
-def build(figures: bool = False) -> list[Path]:
+def build(figures: bool = False, only: set[str] | None = None) -> list[Path]:
+    """Assemble every translated page; with ``figures``, draw the stale Chinese figures (of ``only``'s pages)."""
     ZH_BOOK.mkdir(exist_ok=True)
     written = []
     for name in translated_pages():
         filename, content, pairing = assemble(name)
-        if figures and pairing.stale_figures and not isinstance(content, str):
+        draw = figures and (only is None or name in only)
+        if draw and pairing.stale_figures and not isinstance(content, str):
             print(f"drawing the Chinese figures of {filename} ...")
             draw_figures(content)
         out = ZH_BOOK / filename
@@ -492,7 +496,9 @@ def main(argv: list[str]) -> int:
         print("\n".join(problems) or f"{len(translated_pages())} translated pages, all up to date")
         return 1 if problems else 0
     if command == "build":
-        for path in build(figures="--figures" in args):
+        # --only NAME (repeatable): draw the figures of these pages only (translators working side by side)
+        only = {args[i + 1] for i, a in enumerate(args[:-1]) if a == "--only"} or None
+        for path in build(figures="--figures" in args, only=only):
             print(f"wrote {path.relative_to(ROOT)}")
         # the Chinese reader notebooks (notebooks/zh/book/), which Binder, Colab and JupyterLab open
         script = ROOT / "scripts" / "reader_notebooks.py"
