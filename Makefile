@@ -99,7 +99,8 @@ strict-build: book
 
 # Every page of the website in headless Chromium (tests/browser): no console errors or
 # failed requests, math rendered, images loaded with alt text, headings in order, the
-# kernel-free sliders compute what the package computes. Screenshots: _build/screenshots.
+# kernel-free sliders compute what the package computes. Screenshots of failing pages (of every
+# page with LSTM_TUTORIAL_SCREENSHOTS=1): _build/screenshots.
 # Two workers share the tests one by one (--dist load); each starts its own server and
 # Chromium (and its own JupyterLab for tests/browser/test_jupyterlab.py's module).
 browser: $(STAMP) chromium book

@@ -6,7 +6,10 @@ errors, uncaught exceptions or failed requests; its math is typeset by MathJax
 with no TeX error; every image loads and has a real text alternative (not a file
 name); headings go h1 > h2 > h3 without skipping a level; widgets saved in the
 notebook are rendered; nothing is wider than the window. A full-page screenshot
-of each page lands in _build/screenshots/ (test artefacts, for people to look at).
+of a page that fails lands in _build/screenshots/ (for people to look at); with
+``LSTM_TUTORIAL_SCREENSHOTS=1`` every page's does. Not by default: a full-page
+screenshot of a long chapter took longer than all its checks together (chapter 8:
+57 s against 13 s on the shared 2-core machine, 2026-12-01).
 
 On every page with kernel-free sliders (`lstm_tutorial.explorer`), each slider
 is moved to several values and the numbers the browser shows (and the curves it
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from html import unescape
 from pathlib import Path
@@ -92,6 +96,9 @@ FROZEN_BARS_JS = r"""() => [...document.querySelectorAll(".cell_output")]
   .filter((t) => /(^|[^\d.])0%(\||\s|$)/m.test(t)).map((t) => t.replace(/\s+/g, " ").slice(0, 80))"""
 
 
+ALL_SCREENSHOTS = os.environ.get("LSTM_TUTORIAL_SCREENSHOTS") == "1"
+
+
 def screenshot_name(path: str) -> str:
     return path.removesuffix(".html").replace("/", "__") + ".png"
 
@@ -159,8 +166,6 @@ def image_problems(images: list[dict[str, Any]]) -> list[str]:
 @pytest.mark.parametrize("path", PAGES or [NO_SITE])
 def test_page(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
     settle(page, site_url + path)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / screenshot_name(path), full_page=True, timeout=120_000)  # api: long
     report = page.evaluate(REPORT_JS)
     report["frozen_bars"] = page.evaluate(FROZEN_BARS_JS)
 
@@ -176,6 +181,9 @@ def test_page(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
     problems += [f"progress bar shown at 0%: {t!r}" for t in report["frozen_bars"]]
     if report["scroll_width"] > report["client_width"] + 1:
         problems.append(f"page is wider than the window: {report['scroll_width']} > {report['client_width']} px")
+    if problems or ALL_SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / screenshot_name(path), full_page=True, timeout=120_000)  # api: long
     assert not problems, f"{path} ({report['title']}):\n  " + "\n  ".join(problems)
 
 
