@@ -277,10 +277,12 @@ def test_chinese_conversion_rules(rn, zh_book) -> None:
     assert conv.markdown("{doc}`intro`") == f"[{zh_book.title('intro')}]({zh_site}intro.html)"
     assert conv.markdown("{ref}`ex-rnn-hand`") == f"[练习 1]({zh_site}01-why-rnns-forget.html#ex-rnn-hand)"
     english = rn.Book(CHAPTERS)
-    number = english.exercises["ex-loop-flag"]
-    assert conv.markdown("{ref}`ex-loop-flag`") == (
-        f"[Exercise {number}]({rn.WEBSITE}book/{english.labels['ex-loop-flag'][0]}.html#ex-loop-flag)"
-    )
+    # an exercise of a chapter not translated yet: the English page's link and number
+    for label in [lab for lab in english.exercises if english.labels[lab][0] in untranslated][-1:]:
+        number = english.exercises[label]
+        assert conv.markdown(f"{{ref}}`{label}`") == (
+            f"[Exercise {number}]({rn.WEBSITE}book/{english.labels[label][0]}.html#{label})"
+        )
     start = ":::{solution-start} ex-rnn-hand\n:::\n解"
     assert conv.markdown(start) == "<details>\n<summary>练习 1 的解答</summary>\n\n解\n\n</details>"
     assert conv.markdown("续\n:::{solution-end}\n:::") == (
