@@ -256,7 +256,8 @@ def test_chinese_chapter_1_text(rn, zh_book) -> None:
     assert "Exercise" not in md and "Solution to" not in md
     api = rn.WEBSITE + "book/api.html#"  # not translated: the English API page
     assert f"[`rnn_cell()`]({api}lstm_tutorial.numpy.rnn_cell)" in md
-    assert f"[隐藏状态]({rn.WEBSITE}book/glossary.html#term-Hidden-state)" in md
+    # the glossary is translated: its Chinese page, with the English page's anchors (same term lines)
+    assert f"[隐藏状态]({rn.WEBSITE}zh/book/glossary.html#term-Hidden-state)" in md
 
 
 def test_chinese_conversion_rules(rn, zh_book) -> None:
