@@ -55,7 +55,6 @@ EXPECTED_MISSING = [
     "book/12-character-model",
     "book/13-variants",
     "book/api",
-    "book/speed",
     "book/about",
 ]
 
