@@ -397,7 +397,9 @@ def assemble(name: str) -> tuple[str, str | nbformat.NotebookNode, Pairing]:
             if _images(cell):
                 key = figure_key(unit, figure_text)
                 cell.metadata[FIGURE_KEY] = key
-                if key in drawn and len(drawn[key]) == len(_images(cell)):
+                # a page written out with its figures stale (another page's `build`) recorded the new hash
+                # over the English images: those are not drawn yet
+                if key in drawn and len(drawn[key]) == len(_images(cell)) and drawn[key] != _images(cell):
                     _set_images(cell, drawn[key])
                 else:
                     pairing.stale_figures.append(unit)
