@@ -34,7 +34,7 @@ The initial numbers come from the package (``demos.output_demo``,
 of arithmetic each one needs (``tests/browser/test_explorer_browser.py`` and
 ``tests/browser/test_site.py`` check both agree to 1e-6). The
 module also holds ``Explorer`` (the returned HTML; not exported: readers never build one), ``PARTS``, ``SLIDERS`` and
-``DEFAULT_SLIDERS`` (what ``cell_explorer`` accepts).
+``DEFAULT_SLIDERS`` (what ``cell_explorer`` accepts) and ``LANGS`` (what ``lang`` accepts).
 
 Everything a test or a reader's script needs is in the DOM: each slider is an
 ``<input type="range" data-var="f">``, each result an element with
@@ -42,6 +42,22 @@ Everything a test or a reader's script needs is in the DOM: each slider is an
 precision, and each number in the diagram a ``<g data-diagram-value="c">``
 with the same ``data-value``. Ids are prefixed with the explorer's ``uid``,
 so several explorers can share a page.
+
+Two languages in one output: every word an explorer shows (slider labels,
+readouts, chart labels, the diagram's caption) is in its HTML twice, in
+elements marked ``data-lang="en"`` and ``data-lang="zh"`` (the tables
+``_TEXT`` and ``_ZH_CAPTION``; the Chinese uses the glossary's Chinese
+names). The explorer's style shows the language of CSS's ``:lang(zh)``: Chinese
+where the page's ``<html lang>`` is ``zh`` or ``zh-...`` (the Chinese edition's
+pages say ``zh-CN``), else English; the script gives the figure its
+description (``aria-label``) in the same language. So the Chinese pages,
+which show the English notebooks' stored outputs, label the sliders in
+Chinese, and numbers and sliders are the same in both. ``lang="zh"`` (or
+``"en"``) fixes one explorer's language whatever the page says (it sets the
+explorer's own ``lang`` attribute), and ``set_language`` does it for every
+explorer made after it: the Chinese notebooks' hidden first cell calls
+``set_language("zh")``, so an explorer a reader runs in Jupyter, whose page is
+English, speaks Chinese.
 
 What it leaves out: no external scripts, no CDN, no styling framework; no
 weights (the gates are set by hand, as in chapters 3-5); one unit of the cell.
@@ -78,6 +94,7 @@ from lstm_tutorial.diagram import draw_lstm_cell
 
 __all__ = [
     "DEFAULT_SLIDERS",
+    "LANGS",
     "PARTS",
     "SLIDERS",
     "WIDGET_TWINS",
@@ -135,30 +152,154 @@ _SYM = {
     "c": "<i>C</i><sub><i>t</i></sub>",
     "h": "<i>h</i><sub><i>t</i></sub>",
 }
-_NAME = {
-    "c_prev": "old memory",
-    "f": "forget gate",
-    "i": "input gate",
-    "c_tilde": "candidate",
-    "o": "output gate",
+#: The languages an explorer's words come in (``lang`` argument): English and Chinese.
+LANGS: tuple[str, ...] = ("en", "zh")
+_HTML_LANG = {"en": "en", "zh": "zh-CN"}  # the lang attribute a forced language sets
+
+# Every word an explorer shows or says, one table per language with the same keys (the Chinese
+# uses the glossary's Chinese names, book/glossary.md; tests/test_explorer.py checks both). A
+# value is an HTML fragment; {c_prev}, {h_prev}, {x}, {b_f}, {w_h}, {T} are the symbols (_SYM,
+# or their SVG form), so that each language puts them where its word order wants them.
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "c_prev": "old memory {c_prev}",
+        "f": "forget gate {f}",
+        "i": "input gate {i}",
+        "c_tilde": "candidate {c_tilde}",
+        "o": "output gate {o}",
+        "z": "pre-activation {z}",
+        "keeps": ": the gate keeps ",
+        "keeps_after": "% of what passes through it.",
+        "kept": "kept",
+        "w_h_weight": "weight on {h_prev}",
+        "w_x_weight": "weight on {x}",
+        "bias": "bias {b_f}",
+        "h_prev": "hidden state {h_prev}",
+        "x": "input {x}",
+        "forgotten": " (forgotten: ",
+        "forgotten_after": ")",
+        "w_h": "recurrent weight {w_h}",
+        "T": "length {T}",
+        "forget_bias": "forget bias {b_f}",
+        "gap": "gap ",
+        "influence": "influence ",
+        "then_influence": "; influence ",
+        "step": "step ",
+        "hidden_state": "hidden state ",
+        "log_scale": " (log scale)",
+        "solid": "solid: LSTM",
+        "dashed": "dashed: RNN",
+        "part:forget": "the forget part",
+        "part:input": "the input part",
+        "part:output": "the output part",
+        "part:cell": "the whole cell",
+        # The diagram in words, for screen readers (the aria-label of the figure).
+        "alt:cell": (
+            "Diagram of one LSTM cell. Three inputs enter on the left: the long-term memory C(t-1) along "
+            "the top, the hidden state h(t-1) and the input x(t) at the bottom, joined into [h(t-1), x(t)]. "
+            "That vector feeds four neurons: the forget gate f(t), the input gate i(t) and the output gate "
+            "o(t), all sigmoid, and the candidate memory C~(t), tanh. Along the top, C(t-1) is multiplied by "
+            "f(t), then i(t) times C~(t) is added, giving the new memory C(t), which leaves on the right. "
+            "C(t) also goes through tanh and is multiplied by o(t), giving the new hidden state h(t), which "
+            "leaves on the right at the bottom."
+        ),
+        "alt:highlight": " Highlighted: {part}; the rest is faded.",
+        "alt:follow": " The numbers in the diagram follow the sliders above it.",
+        "alt:follow_weights": " The numbers in the diagram (x(t), h(t-1), C(t-1), f(t) and C(t)) follow the "
+                              "sliders above it.",
+        "alt:gate": "The sigmoid curve for z from \u22126 to 6: near 0 for very negative z, 0.5 at z = 0, near 1 "
+                    "for large z. A dot marks the current z; the bar below is filled to the fraction the gate keeps.",
+        "alt:rnn_memory": "Two line charts over the steps t = 1 to T. Left: the hidden state h_t of the RNN for "
+                          "sequence A (x_1 = +1, blue) and sequence B (x_1 = -1, orange). Right: the influence of "
+                          "x_1 on h_t on a log scale. Both follow the sliders above them.",
+        "alt:memory_comparison": "Two line charts over the steps t = 1 to T. Left: the hidden state h_t of the "
+                                 "LSTM (solid) and the RNN (dashed) for sequence A (x_1 = +1, blue) and sequence B "
+                                 "(x_1 = -1, orange). Right: the influence of x_1 on h_t for the LSTM (solid) and "
+                                 "the RNN (dashed) on a log scale. Both follow the sliders above.",
+    },
+    "zh": {
+        "c_prev": "旧的长期记忆 {c_prev}",
+        "f": "遗忘门 {f}",
+        "i": "输入门 {i}",
+        "c_tilde": "长期记忆候选 {c_tilde}",
+        "o": "输出门 {o}",
+        "z": "预激活值 {z}",
+        "keeps": "：流经门的信号有 ",
+        "keeps_after": "% 通过。",
+        "kept": "保留",
+        "w_h_weight": "{h_prev} 的权重",
+        "w_x_weight": "{x} 的权重",
+        "bias": "偏置 {b_f}",
+        "h_prev": "隐藏状态 {h_prev}",
+        "x": "输入 {x}",
+        "forgotten": "（被遗忘：",
+        "forgotten_after": "）",
+        "w_h": "循环权重 {w_h}",
+        "T": "序列长度 {T}",
+        "forget_bias": "遗忘门偏置 {b_f}",
+        "gap": "差距 ",
+        "influence": "影响 ",
+        "then_influence": "；影响 ",
+        "step": "时间步 ",
+        "hidden_state": "隐藏状态 ",
+        "log_scale": "（对数坐标）",
+        "solid": "实线：LSTM",
+        "dashed": "虚线：RNN",
+        "part:forget": "遗忘部分",
+        "part:input": "输入部分",
+        "part:output": "输出部分",
+        "part:cell": "整个单元",
+        "alt:cell": (
+            "一个 LSTM 单元的示意图。三个输入从左边进入：上方是长期记忆 C(t-1)，下方是隐藏状态 h(t-1) 和输入 x(t)，"
+            "二者拼接成 [h(t-1), x(t)]。这个向量送进四个神经元：遗忘门 f(t)、输入门 i(t) 和输出门 o(t) 都用 sigmoid，"
+            "长期记忆候选 C~(t) 用 tanh。沿着上方，C(t-1) 先乘以 f(t)，再加上 i(t) 乘 C~(t)，得到新的长期记忆 C(t)，"
+            "从右边离开。C(t) 还要经过 tanh 再乘以 o(t)，得到新的隐藏状态 h(t)，从右下方离开。"
+        ),
+        "alt:highlight": "突出显示的是{part}，其余部分变淡。",
+        "alt:follow": "图中的数随上方的滑块变化。",
+        "alt:follow_weights": "图中的数（x(t)、h(t-1)、C(t-1)、f(t) 和 C(t)）随上方的滑块变化。",
+        "alt:gate": "z 从 \u22126 到 6 的 sigmoid 曲线：z 很负时接近 0，z = 0 时为 0.5，z 很大时接近 1。"
+                    "圆点标出当前的 z；下方的条按门保留的比例填满。",
+        "alt:rnn_memory": "两幅折线图，横轴是时间步 t = 1 到 T。左图：RNN 对序列 A（x_1 = +1，蓝色）和序列 B"
+                          "（x_1 = -1，橙色）的隐藏状态 h_t。右图：x_1 对 h_t 的影响，纵轴为对数坐标。两幅图都随上方的滑块变化。",
+        "alt:memory_comparison": "两幅折线图，横轴是时间步 t = 1 到 T。左图：LSTM（实线）和 RNN（虚线）对序列 A"
+                                 "（x_1 = +1，蓝色）和序列 B（x_1 = -1，橙色）的隐藏状态 h_t。右图：x_1 对 h_t 的影响，"
+                                 "LSTM 为实线，RNN 为虚线，纵轴为对数坐标。两幅图都随上方的滑块变化。",
+    },
 }
 
-# The diagram in words, for screen readers (the aria-label of the figure).
-_ALT = (
-    "Diagram of one LSTM cell. Three inputs enter on the left: the long-term memory C(t-1) along "
-    "the top, the hidden state h(t-1) and the input x(t) at the bottom, joined into [h(t-1), x(t)]. "
-    "That vector feeds four neurons: the forget gate f(t), the input gate i(t) and the output gate "
-    "o(t), all sigmoid, and the candidate memory C~(t), tanh. Along the top, C(t-1) is multiplied by "
-    "f(t), then i(t) times C~(t) is added, giving the new memory C(t), which leaves on the right. "
-    "C(t) also goes through tanh and is multiplied by o(t), giving the new hidden state h(t), which "
-    "leaves on the right at the bottom."
-)
-_PART_NAME = {
-    "forget": "the forget part",
-    "input": "the input part",
-    "output": "the output part",
-    "cell": "the whole cell",
+# The diagram's caption (drawn by matplotlib in English, lstm_tutorial.diagram) in Chinese, as SVG
+# text: the explorer puts it beside the English one, and the page's language shows one of them.
+_IT = '<tspan font-style="italic">{}</tspan>'
+_SUB = '<tspan font-style="italic" baseline-shift="sub" font-size="7">{}</tspan>'
+_S = {k: _IT.format(base) + _SUB.format(sub) for k, (base, sub) in {
+    "f": ("f", "t"), "i": ("i", "t"), "o": ("o", "t"), "c": ("C", "t"), "h": ("h", "t"), "x": ("x", "t"),
+    "c_prev": ("C", "t\u22121"), "h_prev": ("h", "t\u22121"), "c_tilde": ("C\u0303", "t")}.items()}
+_ZH_CAPTION = {
+    "forget": "遗忘部分：遗忘门 {f} 保留旧的长期记忆的 {f} × {c_prev}".format(**_S),
+    "input": "输入部分：输入门 {i} 把长期记忆候选的一部分加进来，{c} = {f} {c_prev} + {i} {c_tilde}".format(**_S),
+    "output": "输出部分：输出门 {o} 输出长期记忆的一部分，{h} = {o} × tanh({c})".format(**_S),
+    "cell": "整个单元：三个输入（{c_prev}, {h_prev}, {x}），两个输出（{c}, {h}）".format(**_S),
 }
+
+
+def _words(key: str, tag: str = "span", **symbols: str) -> str:
+    """``_TEXT[lang][key]`` in every language, each in its own element marked ``data-lang``.
+
+    The explorer's style hides the languages the page is not in (``_style``).
+    """
+    return "".join(f'<{tag} data-lang="{lang}">{_TEXT[lang][key].format(**symbols)}</{tag}>' for lang in LANGS)
+
+
+def _alt_attrs(key: str, **parts: str) -> str:
+    """The figure's ``aria-label`` in English, and its Chinese in ``data-aria-label-zh`` (the script swaps it in)."""
+    texts = {}
+    for lang in LANGS:
+        t = _TEXT[lang]
+        texts[lang] = "".join(t[k].format(part=t[f"part:{parts['part']}"] if "part" in parts else "")
+                              for k in key.split("+"))
+    return f'aria-label="{escape(texts["en"])}" data-aria-label-zh="{escape(texts["zh"])}"'
+
 
 _UID_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _COUNTER = itertools.count(1)  # makes default uids unique within one kernel session
@@ -270,6 +411,47 @@ def _check_on_grid(name: str, v: float, step: float = _STEP) -> None:
         )
 
 
+_LANG: list[str | None] = [None]  # set_language's choice; None: the page's language
+
+
+def set_language(lang: str | None) -> None:
+    """Make every explorer made from now on speak ``lang``, whatever the page's language.
+
+    The Chinese notebooks' hidden first cell calls ``set_language("zh")``, so
+    that an explorer a reader runs in Jupyter (whose page says English) is
+    labelled in Chinese. ``None`` (the start) leaves it to the page: Chinese
+    on a page whose ``lang`` is ``zh`` or ``zh-...``, else English. An
+    explorer's own ``lang`` argument wins over this. Not exported: no chapter
+    uses it; it serves the Chinese edition's notebooks (``zh/edition.py``).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"} or None
+
+    Raises
+    ------
+    TypeError
+        ``lang`` neither a str nor None.
+    ValueError
+        ``lang`` not one of ``LANGS``.
+    """
+    if lang is not None:
+        V.check_choice("lang", lang, LANGS)
+    _LANG[0] = lang
+
+
+def _check_lang(lang: str | None) -> str | None:
+    if lang is None:
+        return _LANG[0]
+    V.check_choice("lang", lang, LANGS)
+    return lang
+
+
+def _lang_attr(lang: str | None) -> str:
+    """`` lang="zh-CN"`` for a forced language (the explorer's words follow its own lang), else nothing."""
+    return "" if lang is None else f' lang="{_HTML_LANG[lang]}"'
+
+
 def _check_sliders(part: str, sliders: Sequence[str] | None) -> tuple[str, ...]:
     if sliders is None:
         return DEFAULT_SLIDERS[part]
@@ -362,6 +544,34 @@ def _value_number(g: ET.Element, key: str) -> None:
     span.set("data-num", key)
 
 
+def _caption_in_chinese(root: ET.Element, uid: str, highlight: str) -> None:
+    """Mark matplotlib's (English) caption ``data-lang="en"`` and put the Chinese one beside it.
+
+    The Chinese caption is one SVG ``<text>`` centred where the English one is
+    (its glyphs' span), so that the page's language shows either in the same place.
+    """
+    caption = root.find(f".//*[@id='{uid}-caption']")
+    parent = next((el for el in root.iter() if caption in list(el)), None)
+    moved = caption.find(f"{{{_SVG_NS}}}g") if caption is not None else None
+    spans = caption.findall(f".//{{{_SVG_NS}}}tspan") if caption is not None else []
+    shift = re.fullmatch(r"translate\(([-\d.e]+) ([-\d.e]+)\)", moved.get("transform", "")) if moved is not None else None
+    if parent is None or shift is None or not spans or any(t.get("x") is None for t in spans):
+        raise RuntimeError(
+            f"explorer: matplotlib's SVG of the diagram's caption ({highlight!r}) is no longer one translated "
+            "<g> of <tspan x=...> glyphs; its text output changed, so the explorer cannot place the Chinese caption"
+        )
+    xs = [float(t.get("x")) for t in spans]
+    # the last glyph's advance is about the average one's
+    centre = float(shift[1]) + (min(xs) + max(xs) + (max(xs) - min(xs)) / max(len(xs) - 1, 1)) / 2
+    y = float(shift[2]) + float(spans[0].get("y", "0"))
+    caption.set("data-lang", "en")
+    zh = ET.fromstring(
+        f'<g xmlns="{_SVG_NS}" data-lang="zh"><text x="{centre:.2f}" y="{y:.2f}" text-anchor="middle" '
+        f'style="font-size: 10px; fill: #212121">{_ZH_CAPTION[highlight]}</text></g>'
+    )
+    parent.insert(list(parent).index(caption) + 1, zh)
+
+
 def _diagram_svg(uid: str, highlight: str, values: dict[str, float]) -> str:
     """Inline SVG of the diagram, ids prefixed with ``uid``, value boxes marked for the JavaScript."""
     root = ET.fromstring(_svg_text(highlight, values))
@@ -411,6 +621,7 @@ def _diagram_svg(uid: str, highlight: str, values: dict[str, float]) -> str:
         xs, ys = _numbers(box.get("d"))[0::2], _numbers(box.get("d"))[1::2]
         # the path starts at (x0 + r, y1): its rounding radius is that offset
         g.set("data-box", f"{min(ys):.6g} {max(ys):.6g} {xs[0] - min(xs):.6g}")
+    _caption_in_chinese(root, uid, highlight)
 
     root.set("id", f"{uid}-svg")
     for a in ("width", "height"):
@@ -445,6 +656,7 @@ def _style(uid: str) -> str:
 {u} .lx-out b {{ color: #1f4e79; }}
 {u} .lx-fig {{ margin: 0.3em 0 0 0; }}
 {u} sub {{ font-size: 70%; }}
+{u}:not(:lang(zh)) [data-lang="zh"], {u}:lang(zh) [data-lang="en"] {{ display: none; }}
 </style>"""
 
 
@@ -549,12 +761,24 @@ _JS_KEYS = (
 )
 
 
+# The language rule is CSS's :lang(zh) (the explorer's own lang attribute, else the page's): the style
+# shows the words of that language; the script gives the figure the description in the same language.
+_JS_LANG = (
+    '  if (root.matches(":lang(zh)")) {\n'
+    '    var described = root.querySelectorAll("[data-aria-label-zh]");\n'
+    "    for (var n = 0; n < described.length; n++) {\n"
+    '      described[n].setAttribute("aria-label", described[n].getAttribute("data-aria-label-zh"));\n'
+    "    }\n"
+    "  }\n"
+)
+
+
 def _script(uid: str, body: str) -> str:
     # One closure per explorer: nothing leaks into the page's global scope.
     return (
         '<script>(function () {\n  "use strict";\n'
         f"  var root = document.getElementById({json.dumps(uid)});\n  if (!root) {{ return; }}\n"
-        f"{_JS_KEYS}{_JS_FMT}{body}}})();</script>"
+        f"{_JS_KEYS}{_JS_LANG}{_JS_FMT}{body}}})();</script>"
     )
 
 
@@ -563,10 +787,10 @@ def _script(uid: str, body: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def _cell_html(uid: str, part: str, shown: tuple[str, ...], values: dict[str, float]) -> str:
+def _cell_html(uid: str, part: str, shown: tuple[str, ...], values: dict[str, float], lang: str | None) -> str:
     """The cell explorer's HTML: sliders, the two printed equations, the diagram, the script."""
     rows = "".join(
-        _slider(uid, s, values[s], *SLIDERS[s], f"{_NAME[s]} {_SYM[s]}") for s in shown
+        _slider(uid, s, values[s], *SLIDERS[s], _words(s, **_SYM)) for s in shown
     )
     c_line = (
         f"{_SYM['c']} = {_SYM['f']} \u00d7 {_SYM['c_prev']} + {_SYM['i']} \u00d7 {_SYM['c_tilde']} = "
@@ -579,16 +803,14 @@ def _cell_html(uid: str, part: str, shown: tuple[str, ...], values: dict[str, fl
         f"tanh({_show('c', values, 4, paren=False)}) = "
         f'<b data-out="h" data-value="{values["h"]!r}" data-show="h" data-digits="4">{_fmt(values["h"], 4)}</b>'
     )
-    alt = (f"{_ALT} Highlighted: {_PART_NAME[part]}; the rest is faded."
-           " The numbers in the diagram follow the sliders above it.")
     fixed = {k: values[k] for k in SLIDERS}
     return (
-        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="cell" data-part="{part}" '
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="cell" data-part="{part}"{_lang_attr(lang)} '
         f"data-values='{json.dumps(fixed)}'>"
         f"{_style(uid)}"
         f"{rows}"
         f'<div class="lx-out" aria-live="polite"><div>{c_line}</div><div>{h_line}</div></div>'
-        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">'
+        f'<div class="lx-fig" role="img" {_alt_attrs("alt:cell+alt:highlight+alt:follow", part=part)}>'
         f"{_diagram_svg(uid, part, values)}</div>"
         f"{_script(uid, _JS_CELL)}</div>"
     )
@@ -604,6 +826,7 @@ def cell_explorer(
     c_tilde: float = 0.5,
     o: float = 0.5,
     uid: str | None = None,
+    lang: str | None = None,
 ) -> Explorer:
     """Kernel-free sliders over one LSTM cell, with the cell diagram.
 
@@ -634,6 +857,10 @@ def cell_explorer(
         Id of the explorer on the page (letters, digits, ``-``, ``_``) and
         prefix of every id inside it. Default: derived from the arguments and
         a counter, the same on every run of a notebook.
+    lang : {"en", "zh"}, optional
+        The language of the explorer's words (labels, readouts, the figure's
+        description). Default: what ``set_language`` set, else the page's
+        (Chinese on a page whose ``lang`` is ``zh`` or ``zh-...``, else English).
 
     Returns
     -------
@@ -643,11 +870,11 @@ def cell_explorer(
     Raises
     ------
     TypeError
-        ``part`` or ``uid`` not a str, ``sliders`` not a sequence of str, a
-        value that is not a number.
+        ``part``, ``uid`` or ``lang`` not a str, ``sliders`` not a sequence of
+        str, a value that is not a number.
     ValueError
-        Unknown ``part``, unknown or repeated ``sliders``, a value out of its
-        range or off the slider's grid, a malformed ``uid``.
+        Unknown ``part`` or ``lang``, unknown or repeated ``sliders``, a value
+        out of its range or off the slider's grid, a malformed ``uid``.
     """
     V.check_choice("part", part, PARTS)
     shown = _check_sliders(part, sliders)
@@ -657,7 +884,7 @@ def cell_explorer(
         _check_on_grid(s, given[s])
     values = {k: v for k, v in output_demo(**given).items() if k != "tanh_c"}  # the package's numbers
     uid = _check_uid(uid, "cell", {"part": part, "sliders": list(shown), **given})
-    return Explorer(_cell_html(uid, part, shown, values), uid, "cell")
+    return Explorer(_cell_html(uid, part, shown, values, _check_lang(lang)), uid, "cell")
 
 
 def _gate_svg(uid: str, z: float, s: float) -> str:
@@ -694,7 +921,7 @@ def _gate_svg(uid: str, z: float, s: float) -> str:
         f'<line data-mark="hguide" x1="{x0}" x2="{px(z):.3f}" y1="{py(s):.3f}" y2="{py(s):.3f}" '
         'stroke="#7e57c2" stroke-dasharray="4 3"/>'
         f'<circle data-mark="dot" cx="{px(z):.3f}" cy="{py(s):.3f}" r="6" fill="#7e57c2" stroke="#fff"/>'
-        f'<text x="{x0 - 8}" y="{y0 + 48}" text-anchor="end">kept</text>'
+        f'<text x="{x0 - 8}" y="{y0 + 48}" text-anchor="end">{_words("kept", "tspan")}</text>'
         f'<rect x="{x0}" y="{y0 + 34}" width="{x1 - x0}" height="18" rx="3" fill="#eceff1"/>'
         f'<rect data-mark="bar" x="{x0}" y="{y0 + 34}" width="{s * (x1 - x0):.3f}" height="18" rx="3" '
         'fill="#7e57c2"/>'
@@ -702,7 +929,7 @@ def _gate_svg(uid: str, z: float, s: float) -> str:
     )
 
 
-def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
+def gate_explorer(*, z: float = 0.0, uid: str | None = None, lang: str | None = None) -> Explorer:
     """Kernel-free slider for a gate's pre-activation ``z``: how much the gate keeps.
 
     Used in chapter 2 (gates).
@@ -718,6 +945,8 @@ def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
         Initial pre-activation, in [-6, 6] and a multiple of 0.01.
     uid : str, optional
         Id of the explorer on the page; see ``cell_explorer``.
+    lang : {"en", "zh"}, optional
+        The language of its words; see ``cell_explorer``.
 
     Returns
     -------
@@ -727,27 +956,25 @@ def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
     Raises
     ------
     TypeError
-        ``z`` not a number, ``uid`` not a str.
+        ``z`` not a number, ``uid`` or ``lang`` not a str.
     ValueError
-        ``z`` out of range, NaN or off the slider's grid; a malformed ``uid``.
+        ``z`` out of range, NaN or off the slider's grid; a malformed ``uid``; an unknown ``lang``.
     """
     zv = V.check_scalar("z", z, *_Z_RANGE)
     _check_on_grid("z", zv)
     uid = _check_uid(uid, "gate", {"z": zv})
+    lang = _check_lang(lang)
     s = float(lt.sigmoid(zv))
     p = 100 * s
-    sym_z = "<i>z</i>"
     html = (
-        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="gate">'
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="gate"{_lang_attr(lang)}>'
         f"{_style(uid)}"
-        f"{_slider(uid, 'z', zv, *_Z_RANGE, f'pre-activation {sym_z}')}"
+        f"{_slider(uid, 'z', zv, *_Z_RANGE, _words('z', z='<i>z</i>'))}"
         f'<div class="lx-out" aria-live="polite">\u03c3({_show("z", {"z": zv}, paren=False)}) = '
-        f'<b data-out="sigmoid" data-value="{s!r}" data-show="sigmoid" data-digits="4">{_fmt(s, 4)}</b>: '
-        f'the gate keeps <span data-out="percent" data-value="{p!r}" data-show="percent" data-digits="1">'
-        f"{_fmt(p, 1)}</span>% of what passes through it.</div>"
-        '<div class="lx-fig" role="img" aria-label="The sigmoid curve for z from \u22126 to 6: near 0 for '
-        "very negative z, 0.5 at z = 0, near 1 for large z. A dot marks the current z; the bar below is "
-        f'filled to the fraction the gate keeps.">{_gate_svg(uid, zv, s)}</div>'
+        f'<b data-out="sigmoid" data-value="{s!r}" data-show="sigmoid" data-digits="4">{_fmt(s, 4)}</b>'
+        f'{_words("keeps")}<span data-out="percent" data-value="{p!r}" data-show="percent" data-digits="1">'
+        f'{_fmt(p, 1)}</span>{_words("keeps_after")}</div>'
+        f'<div class="lx-fig" role="img" {_alt_attrs("alt:gate")}>{_gate_svg(uid, zv, s)}</div>'
         f"{_script(uid, _JS_GATE)}</div>"
     )
     return Explorer(html, uid, "gate")
@@ -758,15 +985,19 @@ def gate_explorer(*, z: float = 0.0, uid: str | None = None) -> Explorer:
 # --------------------------------------------------------------------------
 
 _WEIGHT_STEP = 0.05  # the step of forget_from_weights_widget's sliders
-#: The sliders of forget_weights_explorer, name -> (min, max, label), with the ranges of forget_from_weights_widget.
+#: The sliders of forget_weights_explorer, name -> (min, max, key of its label in _TEXT), with the ranges of
+#: forget_from_weights_widget.
 _WEIGHT_SLIDERS: dict[str, tuple[float, float, str]] = {
-    "w_h": (-4.0, 4.0, "weight on <i>h</i><sub><i>t</i>\u22121</sub>"),
-    "w_x": (-4.0, 4.0, "weight on <i>x</i><sub><i>t</i></sub>"),
-    "b": (-6.0, 6.0, "bias <i>b</i><sub><i>f</i></sub>"),
-    "h_prev": (-1.0, 1.0, "hidden state <i>h</i><sub><i>t</i>\u22121</sub>"),
-    "x": (-2.0, 2.0, "input <i>x</i><sub><i>t</i></sub>"),
-    "c_prev": (-2.0, 2.0, "old memory " + _SYM["c_prev"]),
+    "w_h": (-4.0, 4.0, "w_h_weight"),
+    "w_x": (-4.0, 4.0, "w_x_weight"),
+    "b": (-6.0, 6.0, "bias"),
+    "h_prev": (-1.0, 1.0, "h_prev"),
+    "x": (-2.0, 2.0, "x"),
+    "c_prev": (-2.0, 2.0, "c_prev"),
 }
+# The symbols its labels name (the label is _TEXT[lang][key] with these filled in).
+_WEIGHT_SYM = {"h_prev": "<i>h</i><sub><i>t</i>\u22121</sub>", "x": "<i>x</i><sub><i>t</i></sub>",
+               "b_f": "<i>b</i><sub><i>f</i></sub>", "c_prev": _SYM["c_prev"]}
 
 _JS_FORGET_WEIGHTS = _JS_DIAGRAM + r"""
   function update() {
@@ -795,6 +1026,7 @@ def forget_weights_explorer(
     x: float = 1.0,
     c_prev: float = 0.8,
     uid: str | None = None,
+    lang: str | None = None,
 ) -> Explorer:
     """Kernel-free sliders for the forget gate's weights, bias and inputs, with the cell diagram.
 
@@ -825,6 +1057,8 @@ def forget_weights_explorer(
         Every value must be a multiple of 0.05 (the sliders' step).
     uid : str, optional
         Id of the explorer on the page; see ``cell_explorer``.
+    lang : {"en", "zh"}, optional
+        The language of its words; see ``cell_explorer``.
 
     Returns
     -------
@@ -834,9 +1068,9 @@ def forget_weights_explorer(
     Raises
     ------
     TypeError
-        A value that is not a number, ``uid`` not a str.
+        A value that is not a number, ``uid`` or ``lang`` not a str.
     ValueError
-        A value out of its range, NaN or off the sliders' grid; a malformed ``uid``.
+        A value out of its range, NaN or off the sliders' grid; a malformed ``uid``; an unknown ``lang``.
     """
     given = {"w_h": w_h, "w_x": w_x, "b": b, "h_prev": h_prev, "x": x, "c_prev": c_prev}
     given = {k: V.check_scalar(k, v, *_WEIGHT_SLIDERS[k][:2]) for k, v in given.items()}
@@ -844,8 +1078,9 @@ def forget_weights_explorer(
         _check_on_grid(k, v, _WEIGHT_STEP)
     d = forget_from_weights_demo(**given)  # the package's numbers
     uid = _check_uid(uid, "forget_weights", given)
-    rows = "".join(_slider(uid, k, given[k], lo, hi, label, _WEIGHT_STEP) for k, (lo, hi, label) in
-                   _WEIGHT_SLIDERS.items())
+    lang = _check_lang(lang)
+    rows = "".join(_slider(uid, k, given[k], lo, hi, _words(label, **_WEIGHT_SYM), _WEIGHT_STEP)
+                   for k, (lo, hi, label) in _WEIGHT_SLIDERS.items())
 
     def out(key: str, digits: int = 4) -> str:
         return f'<b data-out="{key}" data-value="{d[key]!r}" data-show="{key}" data-digits="{digits}">' \
@@ -857,17 +1092,16 @@ def forget_weights_explorer(
     )
     f_line = f"{_SYM['f']} = \u03c3(<i>z</i>) = {out('f')}"
     c_line = (
-        f"{_SYM['c']} = {_SYM['f']} \u00d7 {_SYM['c_prev']} = {out('kept')} "
-        f"(forgotten: {out('forgotten')})"
+        f"{_SYM['c']} = {_SYM['f']} \u00d7 {_SYM['c_prev']} = {out('kept')}"
+        f"{_words('forgotten')}{out('forgotten')}{_words('forgotten_after')}"
     )
     values = {"x": d["x"], "h_prev": d["h_prev"], "c_prev": d["c_prev"], "f": d["f"], "c": d["kept"]}
-    alt = (f"{_ALT} Highlighted: the forget part; the rest is faded. The numbers in the diagram "
-           "(x(t), h(t-1), C(t-1), f(t) and C(t)) follow the sliders above it.")
     html = (
-        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="forget_weights">'
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="forget_weights"{_lang_attr(lang)}>'
         f"{_style(uid)}{rows}"
         f'<div class="lx-out" aria-live="polite"><div>{z_line}</div><div>{f_line}</div><div>{c_line}</div></div>'
-        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">{_diagram_svg(uid, "forget", values)}</div>'
+        f'<div class="lx-fig" role="img" {_alt_attrs("alt:cell+alt:highlight+alt:follow_weights", part="forget")}>'
+        f'{_diagram_svg(uid, "forget", values)}</div>'
         f"{_script(uid, _JS_FORGET_WEIGHTS)}</div>"
     )
     return Explorer(html, uid, "forget_weights")
@@ -883,8 +1117,8 @@ _FLOOR = 1e-300  # influences are drawn on a log scale, clipped here (as the wid
 _PANELS = {"left": (58.0, 358.0), "right": (458.0, 758.0)}
 _Y_TOP, _Y_BOTTOM = 22.0, 192.0
 _COLOURS = {"a": "#1f77b4", "b": "#ff7f0e"}
-_H_LABEL = 'hidden state <tspan font-style="italic">h</tspan><tspan font-style="italic" baseline-shift="sub" ' \
-    'font-size="9">t</tspan>'
+_H_LABEL = _words("hidden_state", "tspan") + '<tspan font-style="italic">h</tspan><tspan font-style="italic" ' \
+    'baseline-shift="sub" font-size="9">t</tspan>'
 
 _JS_CHART = r"""
   var X = {left: [58, 358], right: [458, 758]}, YT = 22, YB = 192, FLOOR = 1e-300;
@@ -1034,8 +1268,8 @@ def _chart_svg(uid: str, lines: list[tuple[str, str, np.ndarray, str, bool]], le
                      'fill="none" stroke="#90a4ae"/>')
         parts.append(f'<text x="{x0:g}" y="{_Y_BOTTOM + 16:g}" text-anchor="middle">1</text>')
         parts.append(f'<text x="{x1:g}" y="{_Y_BOTTOM + 16:g}" text-anchor="middle" data-tick="T">{T}</text>')
-        parts.append(f'<text x="{(x0 + x1) / 2:g}" y="{_Y_BOTTOM + 30:g}" text-anchor="middle">step '
-                     '<tspan font-style="italic">t</tspan></text>')
+        parts.append(f'<text x="{(x0 + x1) / 2:g}" y="{_Y_BOTTOM + 30:g}" text-anchor="middle">'
+                     f'{_words("step", "tspan")}<tspan font-style="italic">t</tspan></text>')
     x0 = _PANELS["left"][0]
     mid = (_Y_TOP + _Y_BOTTOM) / 2
     parts.append(f'<line x1="{x0:g}" x2="{_PANELS["left"][1]:g}" y1="{mid:g}" y2="{mid:g}" stroke="#e0e0e0"/>')
@@ -1049,8 +1283,8 @@ def _chart_svg(uid: str, lines: list[tuple[str, str, np.ndarray, str, bool]], le
                  f'{f"1e{lo}".replace("-", chr(0x2212))}</text>')
     parts.append(f'<text x="{(r0 + r1) / 2:g}" y="14" text-anchor="middle">|\u2202<tspan font-style="italic">h'
                  '</tspan><tspan font-style="italic" baseline-shift="sub" font-size="9">t</tspan> / \u2202'
-                 '<tspan font-style="italic">x</tspan><tspan baseline-shift="sub" font-size="9">1</tspan>| '
-                 '(log scale)</text>')
+                 '<tspan font-style="italic">x</tspan><tspan baseline-shift="sub" font-size="9">1</tspan>|'
+                 f'{_words("log_scale", "tspan")}</text>')
     for key, panel, ys, colour, dashed in lines:
         dash = ' stroke-dasharray="6 4" stroke-opacity="0.7"' if dashed else ""
         parts.append(f'<polyline data-line="{key}" data-panel="{panel}" data-values="{json.dumps(ys.tolist())}" '
@@ -1077,7 +1311,8 @@ def _xs_attr() -> str:
     return json.dumps(rnn_memory_demo(0.0, _T_RANGE[1])["xs"].tolist())
 
 
-def rnn_memory_explorer(*, w_h: float = 0.9, T: int = 20, uid: str | None = None) -> Explorer:
+def rnn_memory_explorer(*, w_h: float = 0.9, T: int = 20, uid: str | None = None,
+                        lang: str | None = None) -> Explorer:
     """Kernel-free sliders for the RNN's recurrent weight and the length ``T``, with two plots.
 
     Used in chapter 1, as the website's twin of the ipywidgets sliders of ``rnn_memory_widget``.
@@ -1097,6 +1332,8 @@ def rnn_memory_explorer(*, w_h: float = 0.9, T: int = 20, uid: str | None = None
         Initial sequence length, in [2, 60].
     uid : str, optional
         Id of the explorer on the page; see ``cell_explorer``.
+    lang : {"en", "zh"}, optional
+        The language of its words; see ``cell_explorer``.
 
     Returns
     -------
@@ -1106,14 +1343,15 @@ def rnn_memory_explorer(*, w_h: float = 0.9, T: int = 20, uid: str | None = None
     Raises
     ------
     TypeError
-        ``w_h`` not a number, ``T`` not an int, ``uid`` not a str.
+        ``w_h`` not a number, ``T`` not an int, ``uid`` or ``lang`` not a str.
     ValueError
-        A value out of range or off the slider's grid; a malformed ``uid``.
+        A value out of range or off the slider's grid; a malformed ``uid``; an unknown ``lang``.
     """
     wv = V.check_scalar("w_h", w_h, 0.0, 2.0)
     _check_on_grid("w_h", wv, 0.05)
     T = _check_T(T)
     uid = _check_uid(uid, "rnn_memory", {"w_h": wv, "T": T})
+    lang = _check_lang(lang)
     d = rnn_memory_demo(wv, T)  # the package's numbers
     v = {"w_h": wv, "T": T, "h_a_T": float(d["h_a"][-1]), "h_b_T": float(d["h_b"][-1]),
          "gap_T": float(d["gap"][-1]), "influence_T": float(d["influence"][-1])}
@@ -1122,31 +1360,30 @@ def rnn_memory_explorer(*, w_h: float = 0.9, T: int = 20, uid: str | None = None
              ("influence", "right", d["influence"], "#2e7d32", False)]
     legend = [("A: <tspan font-style='italic'>x</tspan>\u2081 = +1", _COLOURS["a"], False),
               ("B: <tspan font-style='italic'>x</tspan>\u2081 = \u22121", _COLOURS["b"], False)]
-    rows = (_slider(uid, "w_h", wv, 0.0, 2.0, "recurrent weight <i>w</i><sub><i>h</i></sub>", 0.05)
-            + _slider(uid, "T", T, *_T_RANGE, "length <i>T</i>", 1, digits=0))
+    rows = (_slider(uid, "w_h", wv, 0.0, 2.0, _words("w_h", w_h="<i>w</i><sub><i>h</i></sub>"), 0.05)
+            + _slider(uid, "T", T, *_T_RANGE, _words("T", T="<i>T</i>"), 1, digits=0))
     h_t = "<i>h</i><sub><i>T</i></sub>"
     out = (
         f"<div>{h_t}(A) = <span data-out='h_a_T' data-value='{v['h_a_T']!r}' data-show='h_a_T' data-digits='4'>"
         f"{_fmt(v['h_a_T'], 4)}</span>, {h_t}(B) = <span data-out='h_b_T' data-value='{v['h_b_T']!r}' "
         f"data-show='h_b_T' data-digits='4'>{_fmt(v['h_b_T'], 4)}</span></div>"
-        f"<div>gap |{h_t}(A) \u2212 {h_t}(B)| = {_exp_out('gap_T', v['gap_T'])}; influence "
+        f"<div>{_words('gap')}|{h_t}(A) \u2212 {h_t}(B)| = {_exp_out('gap_T', v['gap_T'])}{_words('then_influence')}"
         f"|\u2202{h_t}/\u2202<i>x</i><sub>1</sub>| = {_exp_out('influence_T', v['influence_T'])}</div>"
     )
-    alt = ("Two line charts over the steps t = 1 to T. Left: the hidden state h_t of the RNN for sequence A "
-           "(x_1 = +1, blue) and sequence B (x_1 = -1, orange). Right: the influence of x_1 on h_t on a log "
-           "scale. Both follow the sliders above them.")
     html = (
-        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="rnn_memory" data-xs="{_xs_attr()}">'
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="rnn_memory"{_lang_attr(lang)} '
+        f'data-xs="{_xs_attr()}">'
         f"{_style(uid)}{rows}"
         f'<div class="lx-out" aria-live="polite">{out}</div>'
-        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">'
+        f'<div class="lx-fig" role="img" {_alt_attrs("alt:rnn_memory")}>'
         f"{_chart_svg(uid, lines, legend, lo, hi, _H_LABEL)}</div>"
         f"{_script(uid, _JS_RNN_MEMORY)}</div>"
     )
     return Explorer(html, uid, "rnn_memory")
 
 
-def memory_comparison_explorer(*, forget_bias: float = 5.0, T: int = 30, uid: str | None = None) -> Explorer:
+def memory_comparison_explorer(*, forget_bias: float = 5.0, T: int = 30, uid: str | None = None,
+                               lang: str | None = None) -> Explorer:
     """Kernel-free sliders for the hand-set LSTM's forget bias and the length ``T``: RNN against LSTM.
 
     Used in chapter 6, as the website's twin of the ipywidgets sliders of ``memory_comparison_widget``.
@@ -1168,6 +1405,8 @@ def memory_comparison_explorer(*, forget_bias: float = 5.0, T: int = 30, uid: st
         Initial sequence length, in [2, 60].
     uid : str, optional
         Id of the explorer on the page; see ``cell_explorer``.
+    lang : {"en", "zh"}, optional
+        The language of its words; see ``cell_explorer``.
 
     Returns
     -------
@@ -1177,14 +1416,15 @@ def memory_comparison_explorer(*, forget_bias: float = 5.0, T: int = 30, uid: st
     Raises
     ------
     TypeError
-        ``forget_bias`` not a number, ``T`` not an int, ``uid`` not a str.
+        ``forget_bias`` not a number, ``T`` not an int, ``uid`` or ``lang`` not a str.
     ValueError
-        A value out of range or off the slider's grid; a malformed ``uid``.
+        A value out of range or off the slider's grid; a malformed ``uid``; an unknown ``lang``.
     """
     bv = V.check_scalar("forget_bias", forget_bias, -2.0, 8.0)
     _check_on_grid("forget_bias", bv, 0.5)
     T = _check_T(T)
     uid = _check_uid(uid, "memory_comparison", {"forget_bias": bv, "T": T})
+    lang = _check_lang(lang)
     d = memory_comparison_demo(bv, T)  # the package's numbers
     p = memory_lstm_params(bv)
     # the constants the JavaScript needs, read back from the package's LSTM (W_c's x_t column)
@@ -1202,28 +1442,26 @@ def memory_comparison_explorer(*, forget_bias: float = 5.0, T: int = 30, uid: st
              ("rnn_influence", "right", d["rnn_influence"], "#6a1b9a", True)]
     legend = [("A: <tspan font-style='italic'>x</tspan>\u2081 = +1", _COLOURS["a"], False),
               ("B: <tspan font-style='italic'>x</tspan>\u2081 = \u22121", _COLOURS["b"], False),
-              ("solid: LSTM", "#37474f", False), ("dashed: RNN", "#37474f", True)]
-    rows = (_slider(uid, "forget_bias", bv, -2.0, 8.0, "forget bias <i>b</i><sub><i>f</i></sub>", 0.5)
-            + _slider(uid, "T", T, *_T_RANGE, "length <i>T</i>", 1, digits=0))
+              (_words("solid", "tspan"), "#37474f", False), (_words("dashed", "tspan"), "#37474f", True)]
+    rows = (_slider(uid, "forget_bias", bv, -2.0, 8.0, _words("forget_bias", b_f="<i>b</i><sub><i>f</i></sub>"), 0.5)
+            + _slider(uid, "T", T, *_T_RANGE, _words("T", T="<i>T</i>"), 1, digits=0))
     h_t = "<i>h</i><sub><i>T</i></sub>"
     out = (
         f"<div>{_SYM['f']} = \u03c3(<i>b</i><sub><i>f</i></sub>) = <span data-out='f' data-value='{v['f']!r}' "
         f"data-show='f' data-digits='4'>{_fmt(v['f'], 4)}</span></div>"
-        f"<div>gap |{h_t}(A) \u2212 {h_t}(B)|: RNN {_exp_out('rnn_gap_T', v['rnn_gap_T'])}, LSTM "
+        f"<div>{_words('gap')}|{h_t}(A) \u2212 {h_t}(B)|: RNN {_exp_out('rnn_gap_T', v['rnn_gap_T'])}, LSTM "
         f"{_exp_out('lstm_gap_T', v['lstm_gap_T'])}</div>"
-        f"<div>influence |\u2202{h_t}/\u2202<i>x</i><sub>1</sub>|: RNN "
+        f"<div>{_words('influence')}|\u2202{h_t}/\u2202<i>x</i><sub>1</sub>|: RNN "
         f"{_exp_out('rnn_influence_T', v['rnn_influence_T'])}, LSTM "
         f"{_exp_out('lstm_influence_T', v['lstm_influence_T'])}</div>"
     )
-    alt = ("Two line charts over the steps t = 1 to T. Left: the hidden state h_t of the LSTM (solid) and the RNN "
-           "(dashed) for sequence A (x_1 = +1, blue) and sequence B (x_1 = -1, orange). Right: the influence of "
-           "x_1 on h_t for the LSTM (solid) and the RNN (dashed) on a log scale. Both follow the sliders above.")
     html = (
-        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="memory_comparison" data-xs="{_xs_attr()}" '
+        f'<div id="{uid}" class="lstm-explorer" data-lstm-explorer="memory_comparison"{_lang_attr(lang)} '
+        f'data-xs="{_xs_attr()}" '
         f"data-lstm='{json.dumps(consts)}'>"
         f"{_style(uid)}{rows}"
         f'<div class="lx-out" aria-live="polite">{out}</div>'
-        f'<div class="lx-fig" role="img" aria-label="{escape(alt)}">'
+        f'<div class="lx-fig" role="img" {_alt_attrs("alt:memory_comparison")}>'
         f"{_chart_svg(uid, lines, legend, lo, hi, _H_LABEL)}</div>"
         f"{_script(uid, _JS_MEMORY_COMPARISON)}</div>"
     )

@@ -399,3 +399,188 @@ def test_new_explorers_load_nothing_and_repeat_exactly():
 def test_new_explorers_reject_bad_arguments(make, kwargs, error, arg):
     with pytest.raises(error, match=rf"^{arg}\b"):
         getattr(explorer, make)(**kwargs)
+
+
+# ---------------------------------------------------------------------------
+# The explorers' words in English and Chinese (issue 13)
+# ---------------------------------------------------------------------------
+
+ALL_EXPLORERS = {
+    "cell_explorer:forget": lambda **kw: cell_explorer("forget", **kw),
+    "cell_explorer:input": lambda **kw: cell_explorer("input", **kw),
+    "cell_explorer:output": lambda **kw: cell_explorer("output", **kw),
+    "cell_explorer:cell": lambda **kw: cell_explorer("cell", **kw),
+    "gate_explorer": lambda **kw: explorer.gate_explorer(**kw),
+    "forget_weights_explorer": lambda **kw: explorer.forget_weights_explorer(**kw),
+    "rnn_memory_explorer": lambda **kw: explorer.rnn_memory_explorer(**kw),
+    "memory_comparison_explorer": lambda **kw: explorer.memory_comparison_explorer(**kw),
+}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _lang_texts(html: str) -> dict[str, list[str]]:
+    """The words of every element marked ``data-lang``, per language, in document order.
+
+    Symbols (``<i>``, ``<sub>``, an SVG ``<tspan>`` in italic or shifted) are left out: ``C_t`` is no word.
+    """
+    out: dict[str, list[str]] = {"en": [], "zh": []}
+    stack: list[tuple[str, str | None, bool]] = []  # (tag, language it marks, whether it is a symbol)
+    for tag, attrs, text in _events(html):
+        if tag.startswith("/"):
+            stack.pop()
+        elif tag:
+            symbol = tag in ("i", "sub") or "font-style" in attrs or "baseline-shift" in attrs
+            stack.append((tag, attrs.get("data-lang"), symbol))
+            if attrs.get("data-lang"):
+                out[attrs["data-lang"]].append("")
+        if text and not any(symbol for _, _, symbol in stack):
+            lang = next((lang for _, lang, _ in reversed(stack) if lang), None)
+            if lang:
+                out[lang][-1] += text
+    return out
+
+
+def _events(html: str) -> list[tuple[str, dict, str]]:
+    """(tag or '/tag' or '', attrs, text) in order; void and self-closing tags open nothing."""
+    events: list[tuple[str, dict, str]] = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("input", "br", "path", "rect", "line", "circle", "polyline", "use", "stop"):
+                events.append((tag, dict(attrs), ""))
+
+        def handle_endtag(self, tag):
+            if tag not in ("input", "br", "path", "rect", "line", "circle", "polyline", "use", "stop"):
+                events.append(("/" + tag, {}, ""))
+
+        def handle_data(self, data):
+            events.append(("", {}, data))
+
+    p = P(convert_charrefs=True)
+    p.feed(html)
+    return events
+
+
+@pytest.mark.parametrize("name", list(ALL_EXPLORERS))
+def test_every_word_comes_in_english_and_chinese(name):
+    html = ALL_EXPLORERS[name](uid="q").data
+    texts = _lang_texts(html)
+    assert texts["en"], f"{name}: no words marked data-lang"
+    assert len(texts["en"]) == len(texts["zh"]), f"{name}: {len(texts['en'])} English texts, {len(texts['zh'])} Chinese"
+    for en, zh in zip(texts["en"], texts["zh"]):
+        if not re.search(r"[A-Za-z]", en):  # punctuation: ")" is "）" in Chinese
+            assert zh and zh != en, f"{name}: {en!r} has no Chinese punctuation"
+            continue
+        assert CJK.search(zh), f"{name}: {zh!r} (for {en!r}) has no Chinese"
+        assert not re.search(r"\b(?!LSTM\b|RNN\b|tanh\b)[A-Za-z]{2,}", zh), f"{name}: English left in {zh!r}"
+    # every slider's label has both, and the figure's description is given in both
+    tree = Tree(html)
+    for _, a in tree.find("label"):
+        label = html.split(f'<label for="{a["for"]}">', 1)[1].split("</label>", 1)[0]
+        assert 'data-lang="en"' in label and 'data-lang="zh"' in label, f"{name}: label {label!r}"
+    for _, a in tree.find("div", class_="lx-fig"):
+        assert not CJK.search(a["aria-label"]) and CJK.search(a["data-aria-label-zh"]), a
+    # the style shows one language: the explorer's own (lang argument) or the page's
+    assert re.search(r'#q:not\(:lang\(zh\)\) \[data-lang="zh"\], #q:lang\(zh\) \[data-lang="en"\] \{ display: none; \}',
+                     html)
+    assert 'root.matches(":lang(zh)")' in html and "data-aria-label-zh" in html  # the description follows
+
+
+def test_both_tables_have_the_same_words_and_symbols():
+    en, zh = explorer._TEXT["en"], explorer._TEXT["zh"]
+    assert en.keys() == zh.keys()
+    for key in en:
+        fields = lambda s: sorted(re.findall(r"\{(\w+)\}", s))  # noqa: E731
+        assert fields(en[key]) == fields(zh[key]), f"{key}: {en[key]!r} and {zh[key]!r} name different symbols"
+        if re.search(r"[A-Za-z]", re.sub(r"\{\w+\}", "", en[key])):
+            assert CJK.search(zh[key]), f"_TEXT['zh'][{key!r}] = {zh[key]!r} is not Chinese"
+    assert set(explorer._ZH_CAPTION) == set(PARTS)
+
+
+def _glossary() -> list[tuple[str, str]]:
+    """(English name, Chinese name) of every glossary entry (book/glossary.md)."""
+    from test_glossary import entries
+
+    return [(english.strip(), chinese.strip()) for english, _, chinese in
+            (term.partition(" — ") for term, _ in entries())]
+
+
+def _mentions(text: str, english: str) -> bool:
+    base = re.sub(r"\s*\([^)]*\)", "", english).lower().replace("-", " ")
+    words = r"[\s-]+".join(map(re.escape, base.split()))
+    return re.search(rf"(?<![\w-]){words}s?(?![\w-])", text.lower()) is not None
+
+
+def _chinese_words() -> dict[str, str]:
+    return explorer._TEXT["zh"] | {f"caption:{k}": v for k, v in explorer._ZH_CAPTION.items()}
+
+
+def test_chinese_words_use_the_glossary_names_and_no_second_name():
+    import tomllib
+
+    glossary = _glossary()
+    second = tomllib.loads((Path(__file__).parents[1] / "zh" / "terms.toml").read_text(encoding="utf-8"))
+    # the names the explorers must say: each English word's glossary term, and the gates' and memories' own
+    must = {"c_prev": "长期记忆", "f": "遗忘门", "i": "输入门", "c_tilde": "长期记忆候选", "o": "输出门",
+            "h_prev": "隐藏状态", "hidden_state": "隐藏状态", "forget_bias": "遗忘门偏置",
+            "part:forget": "遗忘部分", "part:input": "输入部分", "part:output": "输出部分"}
+    english_captions = {"forget": "forget part", "input": "input part candidate", "output": "output part"}
+    for key, en in explorer._TEXT["en"].items():
+        for term_en, term_zh in glossary:
+            if _mentions(en, term_en):
+                assert term_zh in explorer._TEXT["zh"][key], (
+                    f"_TEXT['zh'][{key!r}] lacks {term_zh!r}, the glossary's name of {term_en!r} (English: {en!r})")
+    for key, name in must.items():
+        assert name in explorer._TEXT["zh"][key], f"_TEXT['zh'][{key!r}] should say {name!r}"
+    for part, words in english_captions.items():
+        for term_en, term_zh in glossary:
+            if _mentions(words, term_en):
+                assert term_zh in explorer._ZH_CAPTION[part], (part, term_zh)
+    for key, text in _chinese_words().items():
+        for chinese in sorted((c for _, c in glossary), key=len, reverse=True):  # the book's names first
+            text = text.replace(chinese, "\0")
+        found = [f"{alt!r} (the book says {name!r})" for name, alts in second.items() for alt in alts if alt in text]
+        assert not found, f"explorer's Chinese {key!r} uses a second name: {found}"
+
+
+def test_the_glossary_check_finds_a_second_name(monkeypatch):
+    monkeypatch.setitem(explorer._TEXT["zh"], "c_tilde", "候选记忆 {c_tilde}")
+    with pytest.raises(AssertionError, match="长期记忆候选|候选记忆"):
+        test_chinese_words_use_the_glossary_names_and_no_second_name()
+
+
+@pytest.mark.parametrize("name", list(ALL_EXPLORERS))
+def test_lang_argument_sets_the_explorers_language(name):
+    make = ALL_EXPLORERS[name]
+    page = make(uid="q").data
+    assert not re.search(r'<div id="q"[^>]*\blang=', page)  # follows the page
+    assert re.search(r'<div id="q"[^>]*\blang="zh-CN"', make(uid="q", lang="zh").data)
+    assert re.search(r'<div id="q"[^>]*\blang="en"', make(uid="q", lang="en").data)
+    # only the attribute differs: numbers and sliders are the same
+    assert make(uid="q", lang="zh").data.replace(' lang="zh-CN"', "") == page
+    with pytest.raises(ValueError, match=r"^lang\b"):
+        make(lang="fr")
+    with pytest.raises(TypeError, match=r"^lang\b"):
+        make(lang=1)
+
+
+def test_set_language_is_the_default_and_the_argument_wins():
+    try:
+        explorer.set_language("zh")
+        assert ' lang="zh-CN"' in explorer.gate_explorer(uid="q").data
+        assert ' lang="en"' in explorer.gate_explorer(uid="q", lang="en").data
+        explorer.set_language(None)
+        assert " lang=" not in explorer.gate_explorer(uid="q").data.split(">", 1)[0]
+        with pytest.raises(ValueError, match=r"^lang\b"):
+            explorer.set_language("zh_CN")
+    finally:
+        explorer.set_language(None)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_chinese_caption_sits_where_the_english_one_is(part):
+    html = cell_explorer(part, uid="q").data
+    en = re.search(r'<g id="q-caption" data-lang="en"><g style="[^"]*" transform="translate\(([\d.]+) ([\d.]+)\)">', html)
+    zh = re.search(r'<g data-lang="zh"><text x="([\d.]+)" y="([\d.]+)" text-anchor="middle"', html)
+    assert en and zh, f"{part}: no English caption marked, or no Chinese caption beside it"
+    assert float(zh[1]) > float(en[1]) and abs(float(zh[2]) - float(en[2])) < 5

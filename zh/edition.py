@@ -331,6 +331,12 @@ def _print_figure_in_chinese(self, *args, **kwargs):
 
 
 FigureCanvasBase.print_figure = _print_figure_in_chinese
+
+# The kernel-free explorers carry their words in English and Chinese and show the page's language;
+# Jupyter's page says English, so the explorers made here are told (lstm_tutorial.explorer).
+from lstm_tutorial.explorer import set_language
+
+set_language("zh")
 """
 
 

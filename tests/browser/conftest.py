@@ -8,7 +8,7 @@ Playwright or the site is missing.
 
 Fixtures
 --------
-test_site : Path of the built website (``_build/html``).
+test_site : Path of the built website (``_build/html``, or ``$LSTM_TEST_SITE``).
 site_url : ``http://127.0.0.1:PORT/``, a local server of the test site (session).
 browser : a headless Debian Chromium driven by Playwright (session).
 page : a fresh Playwright page; ``page_log`` holds what went wrong while it was used:
@@ -34,7 +34,8 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_SITE = ROOT / "_build" / "html"
+# LSTM_TEST_SITE: test another build (e.g. one made in /tmp while the shared _build is in use).
+TEST_SITE = Path(os.environ.get("LSTM_TEST_SITE") or ROOT / "_build" / "html").resolve()
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -86,7 +87,7 @@ def _newest_source() -> tuple[float, str]:
 def test_site() -> Path:
     index = TEST_SITE / "index.html"
     if not index.is_file():
-        pytest.skip(f"no website at {TEST_SITE.relative_to(ROOT)}: run `make book` (or `make browser`)")
+        pytest.skip(f"no website at {TEST_SITE}: run `make book` (or `make browser`)")
     mtime, name = _newest_source()
     if mtime > index.stat().st_mtime:
         warnings.warn(f"the website is older than {name}: run `make book` to rebuild it", stacklevel=1)

@@ -231,3 +231,61 @@ def test_links_into_the_english_edition_resolve(path: str) -> None:
         elif anchor and f'id="{anchor}"' not in page.read_text(encoding="utf-8"):
             problems.append(f"{file}#{anchor}: no such anchor in {target}")
     assert not problems, f"{path}:\n" + "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# The explorers' words in the page's language (lstm_tutorial.explorer)
+# ---------------------------------------------------------------------------
+
+EXPLORER_JS = """() => [...document.querySelectorAll('[data-lstm-explorer]')].map((root) => ({
+  id: root.id,
+  labels: [...root.querySelectorAll('.lx-row label')].map((e) => e.innerText.trim()),
+  shown: [...root.querySelectorAll('[data-lang]')].filter((e) => getComputedStyle(e).display !== 'none')
+    .map((e) => e.getAttribute('data-lang')),
+  description: (root.querySelector('.lx-fig') || {getAttribute: () => ''}).getAttribute('aria-label'),
+}))"""
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")  # a word, not a symbol such as C_t-1 (drawn "Ct−1")
+EXPLORER_PAGES = [p for p in ZH_PAGES if "data-lstm-explorer" in (TEST_SITE / p).read_text(encoding="utf-8")]
+
+
+def explorer_word_problems(explorers: list[dict[str, Any]], zh: bool, where: str) -> list[str]:
+    """What a reader of a Chinese (``zh``) or English page would see in the other language."""
+    problems = [] if explorers else [f"{where}: no explorer on the page"]
+    lang = "zh" if zh else "en"
+    for e in explorers:
+        w = f"{where} #{e['id']}"
+        if not e["labels"]:
+            problems.append(f"{w}: no slider labels")
+        for label in e["labels"]:
+            if zh and not (CJK.search(label) and not ENGLISH_WORD.search(label)):
+                problems.append(f"{w}: slider label {label!r} is not Chinese")
+            if not zh and (CJK.search(label) or not ENGLISH_WORD.search(label)):
+                problems.append(f"{w}: slider label {label!r} is not English")
+        if not e["shown"] or set(e["shown"]) != {lang}:
+            problems.append(f"{w}: words shown in {sorted(set(e['shown']))}, expected only {lang!r}")
+        if bool(CJK.search(e["description"] or "")) != zh:
+            problems.append(f"{w}: the figure's description is not in {lang!r}: {e['description'][:60]!r}")
+    return problems
+
+
+def test_the_explorer_word_check_can_fail() -> None:
+    zh = [{"id": "x", "labels": ["遗忘门 ft"], "shown": ["zh"], "description": "示意图"}]
+    assert not explorer_word_problems(zh, True, "t")
+    assert explorer_word_problems(zh, False, "t")
+    assert explorer_word_problems([{**zh[0], "labels": ["forget gate ft"]}], True, "t")
+    assert explorer_word_problems([{**zh[0], "shown": ["zh", "en"]}], True, "t")
+    assert explorer_word_problems([], True, "t")
+
+
+@pytest.mark.parametrize("path", EXPLORER_PAGES or [NO_SITE])
+def test_explorers_speak_the_pages_language(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
+    """On a Chinese chapter the sliders' labels, readouts and figure descriptions are Chinese; on the same
+    English chapter, English (one HTML output, the page's ``lang`` chooses)."""
+    problems = []
+    for p, zh in ((path, True), (counterpart(path), False)):
+        page.goto(site_url + p, wait_until="load")
+        lang = page.evaluate("() => document.documentElement.lang")
+        assert lang.startswith("zh") == zh, f"{p}: <html lang={lang!r}>"
+        problems += explorer_word_problems(page.evaluate(EXPLORER_JS), zh, p)
+    problems += page_log.problems()
+    assert not problems, "\n".join(problems)
