@@ -152,7 +152,7 @@ _SYM = {
     "c": "<i>C</i><sub><i>t</i></sub>",
     "h": "<i>h</i><sub><i>t</i></sub>",
 }
-#: The languages an explorer's words come in (``lang`` argument): English and Chinese.
+#: The languages an explorer's words come in (its ``lang`` argument), English and Chinese.
 LANGS: tuple[str, ...] = ("en", "zh")
 _HTML_LANG = {"en": "en", "zh": "zh-CN"}  # the lang attribute a forced language sets
 
