@@ -40,8 +40,9 @@ English text to Chinese text, under ``figure-text``::
 ``python zh/edition.py build --figures`` executes the assembled notebook with a
 hidden first cell (``PRELUDE``) that registers the CJK font (Debian's
 ``fonts-wqy-microhei``) in matplotlib and swaps every figure text for its
-Chinese before the figure is drawn; a figure text with English words and no
-translation stops the run. Only the PNG images of that run are kept: every
+Chinese before the figure is drawn (tick labels given as strings too); a figure
+text with English words and no translation stops the run (in a reader's Jupyter
+it is left in English). Only the PNG images of that run are kept: every
 other output stays the English notebook's, so what nbval checked is what the
 Chinese page shows. A Chinese figure records the hash of the English cell and
 of its ``figure-text``; when either changes, the figure is stale (the English
@@ -74,6 +75,7 @@ import copy
 import difflib
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -305,6 +307,8 @@ FIGURE_KEY = "lstm_tutorial_zh_figure"  # code-cell metadata: the hash the Chine
 PRELUDE = """\
 # 中文版: the figures' words in Chinese. This hidden cell is written by zh/edition.py; it
 # registers a CJK font and swaps each figure text for its translation before drawing.
+import functools
+import os
 import re
 from pathlib import Path
 
@@ -320,12 +324,30 @@ FIGURE_TEXT = %(table)s
 _print_figure = FigureCanvasBase.print_figure
 
 
+# `python zh/edition.py build --figures` sets this: there an English word left in a figure stops the run. In a
+# reader's Jupyter it does not: a slider's figure whose words change with the slider keeps them in English.
+STRICT = os.environ.get("LSTM_TUTORIAL_ZH_FIGURES") == "strict"
+
+
+def _fixed_tick_labels(figure):
+    # the dicts behind tick labels given as strings (set_yticks(ticks, labels)): drawn anew from them every time
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            func = getattr(axis.get_major_formatter(), "func", None)
+            if isinstance(func, functools.partial) and func.args and isinstance(func.args[0], dict):
+                yield func.args[0]
+
+
 def _print_figure_in_chinese(self, *args, **kwargs):
+    for labels in _fixed_tick_labels(self.figure):
+        for where, words in labels.items():
+            if isinstance(words, str) and words in FIGURE_TEXT:
+                labels[where] = FIGURE_TEXT[words]
     for text in self.figure.findobj(Text):
         words = text.get_text()
         if words in FIGURE_TEXT:
             text.set_text(FIGURE_TEXT[words])
-        elif re.search(r"[A-Za-z]{2,}", re.sub(r"\\$[^$]*\\$", "", words)):
+        elif STRICT and re.search(r"[A-Za-z]{2,}", re.sub(r"\\$[^$]*\\$", "", words)):
             raise KeyError(f"figure text without a Chinese translation (figure-text in zh/translations): {words!r}")
     return _print_figure(self, *args, **kwargs)
 
@@ -433,7 +455,12 @@ def draw_figures(nb: nbformat.NotebookNode, timeout: int = 600) -> None:
     if not CJK_FONT.is_file():
         raise SystemExit(f"no CJK font at {CJK_FONT}: apt-get install fonts-wqy-microhei")
     run = copy.deepcopy(nb)
-    NotebookClient(run, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(EN_BOOK)}}).execute()
+    os.environ["LSTM_TUTORIAL_ZH_FIGURES"] = "strict"  # the kernel inherits it: an untranslated figure text stops
+    try:
+        NotebookClient(run, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(EN_BOOK)}}).execute()
+    finally:
+        del os.environ["LSTM_TUTORIAL_ZH_FIGURES"]
     for cell, ran in zip(nb.cells, run.cells):
         if cell.cell_type == "code" and _images(cell):
             images = _images(ran)

@@ -27,6 +27,7 @@ package. This file adds what only the two editions have:
 from __future__ import annotations
 
 import importlib.util
+import os
 import posixpath
 import re
 import subprocess
@@ -190,6 +191,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("error")  # matplotlib warns 'Glyph ... missing from font(s)' for an empty box
     fig.savefig(%(out)r)
 assert ax.get_title() == "长期记忆 $C_t$", ax.get_title()
+fig, ax = plt.subplots()
+ax.set_yticks([0, 1], labels=["memory", "$h_t$"])  # tick labels given as strings are drawn anew from a dict
+fig.savefig(%(out)r)
+assert [t.get_text() for t in ax.get_yticklabels()] == ["长期记忆 $C_t$", "$h_t$"], ax.get_yticklabels()
 print(findfont(FontProperties(family=["sans-serif"])))
 fig, ax = plt.subplots()
 ax.set_title("an untranslated title")
@@ -197,6 +202,8 @@ try:
     fig.savefig(%(out)r)
 except KeyError as e:
     print("refused:", e)
+else:
+    print("drawn:", ax.get_title())
 """
 
 
@@ -208,11 +215,18 @@ def test_chinese_figures_are_drawn_with_a_cjk_font(tmp_path: Path) -> None:
     assert edition.CJK_FONT.is_file(), f"no {edition.CJK_FONT}: `make chromium` installs fonts-wqy-microhei"
     prelude = edition.PRELUDE % {"font": str(edition.CJK_FONT), "table": repr({"memory": "长期记忆 $C_t$"})}
     script = prelude + FIGURE_CHECK % {"out": str(tmp_path / "f.png")}
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    # `build --figures` (strict): an English word left in a figure stops the run
+    env = {**os.environ, "LSTM_TUTORIAL_ZH_FIGURES": "strict"}
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 0, run.stderr[-2000:]
     font, refused = run.stdout.strip().splitlines()[-2:]
     assert Path(font) == edition.CJK_FONT, f"matplotlib's sans-serif font is {font}, not the CJK font"
     assert refused.startswith("refused:") and "an untranslated title" in refused, run.stdout
+    # a reader's Jupyter: a slider's figure whose words change with the slider is drawn, its words in English
+    env.pop("LSTM_TUTORIAL_ZH_FIGURES")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "drawn: an untranslated title", run.stdout
 
 
 @pytest.mark.parametrize("path", ZH_PAGES or [NO_SITE])
