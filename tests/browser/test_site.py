@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import SCREENSHOTS, TEST_SITE, PageLog
+from page_language import EXPLORER_JS, chinese_font_problems, cjk_families, content_pages, explorer_word_problems
 
 from lstm_tutorial import numpy as lt
 from lstm_tutorial.demos import forget_from_weights_demo, memory_comparison_demo, output_demo, rnn_memory_demo
@@ -50,6 +51,7 @@ PAGES = sorted(
     if not any(part.startswith("_") for part in p.relative_to(TEST_SITE).parts)  # zh/_static too
 ) if TEST_SITE.is_dir() else []  # fmt: skip
 NO_SITE = pytest.param(None, marks=pytest.mark.skip(reason="no test site: run `make test-site`"))
+ZH_TEXT_PAGES = {p for p in content_pages(TEST_SITE) if p.startswith("zh/")} if TEST_SITE.is_dir() else set()
 SLIDER = re.compile(r"<input\b[^>]*\bdata-var=")  # a real slider, not one quoted in a docstring
 EXPLORER_PAGES = [p for p in PAGES if SLIDER.search((TEST_SITE / p).read_text(encoding="utf-8"))]
 TOLERANCE = 1e-6
@@ -179,6 +181,10 @@ def test_page(path: str, page: Any, page_log: PageLog, site_url: str) -> None:
     if report["code_cells_without_copy"]:
         problems.append(f"{report['code_cells_without_copy']} of {report['code_cells']} code cells have no copy button")
     problems += [f"progress bar shown at 0%: {t!r}" for t in report["frozen_bars"]]
+    if path in ZH_TEXT_PAGES:  # a page of the Chinese edition built from a source (not search, index)
+        families = cjk_families()
+        assert families, "fontconfig lists no font for Chinese: `make chromium` installs fonts-wqy-microhei"
+        problems += chinese_font_problems(page, path, families)  # drawn with a CJK font (page_language.py)
     if report["scroll_width"] > report["client_width"] + 1:
         problems.append(f"page is wider than the window: {report['scroll_width']} > {report['client_width']} px")
     if problems or ALL_SCREENSHOTS:
@@ -326,7 +332,8 @@ def test_explorer_sliders_match_the_package(path: str, page: Any, page_log: Page
         "() => [...document.querySelectorAll('input[data-var]')].filter((e) => !e.closest('[data-lstm-explorer]')).length"
     )
     assert stray == 0, f"{path}: {stray} slider(s) outside an explorer root"
-    problems, moves = [], 0
+    # the explorers' words in the page's language, before a slider moves (page_language.py)
+    problems, moves = explorer_word_problems(page.evaluate(EXPLORER_JS), path.startswith("zh/"), path), 0
     for r in range(roots.count()):
         root = roots.nth(r)
         start = root.evaluate(STATE_JS)
