@@ -626,7 +626,7 @@ def plot_seed_spread(
     series = _curves(scores, axis="n_seeds", min_len=1, name="scores")
     if reference is not None:
         reference = V.check_float("reference", reference)
-    ax = _axes(ax, figsize=(6.4, 0.45 * len(series) + 1.2))
+    ax = _axes(ax, figsize=(6.4, 0.45 * len(series) + 1.6))
     for k, (_label, v) in enumerate(series):
         y = -k
         ax.plot([v.min(), v.max()], [y, y], color=f"C{k % 10}", lw=1)
@@ -638,8 +638,10 @@ def plot_seed_spread(
         ax.axvline(reference, color="0.4", ls="--", lw=1, label=reference_label)
     ax.set_yticks([-k for k in range(len(series))])
     ax.set_yticklabels([label for label, _ in series])
-    ax.set_ylim(-len(series) + 0.5, 0.5)
-    return _finish(ax, xlabel, "", title)
+    ax.set_ylim(-len(series) - 0.6, 0.5)  # a band below the last row for the legend, which hides no seed
+    _finish(ax, xlabel, "", title)
+    ax.legend(loc="lower center", ncol=3, fontsize="small")
+    return ax
 
 
 def plot_gradient_by_distance(

@@ -353,8 +353,23 @@ def test_the_csv_holds_every_configuration_and_seed(sweep, rows):
         assert r["epochs"] == (sweep.CHECK_EPOCHS if stage == "check" else sweep.EPOCHS)
     assert set(got) == set(sweep.CONFIGS)
     for name, seeds in got.items():
-        want = list(range(sweep.SEEDS[sweep.CONFIGS[name][0]]))
+        want = list(sweep.SEEDS[sweep.CONFIGS[name][0]])
         assert sorted(seeds) == want, name
+
+
+def test_the_chosen_recipe_is_the_best_on_the_selection_seeds_and_scored_on_others(sweep, rows):
+    """CHOSEN is the variant of the full recipe with the best mean on seeds 0-2; its held-out seeds are new."""
+    family = {name for name, (stage, _) in sweep.CONFIGS.items() if stage in ("ablation", "recipe", "extra")}
+    family.add("+ weight decay")  # the full recipe itself
+    means = {}
+    for name in family:
+        acc = [r["valid_accuracy"] for r in rows if r["config"] == name and r["seed"] in sweep.SELECTION_SEEDS]
+        assert len(acc) == len(sweep.SELECTION_SEEDS), name
+        means[name] = float(np.mean(acc))
+    assert max(means, key=means.get) == sweep.CHOSEN, sorted(means.items(), key=lambda kv: -kv[1])[:3]
+    assert not set(sweep.HELD_OUT_SEEDS) & set(sweep.SELECTION_SEEDS)
+    (stage, settings), = [v for k, v in sweep.CONFIGS.items() if k == f"chosen: {sweep.CHOSEN}"]
+    assert stage == "held-out" and settings == sweep.CONFIGS[sweep.CHOSEN][1]
 
 
 def test_each_step_adds_exactly_its_piece_and_the_last_is_the_published_recipe(sweep):
