@@ -19,6 +19,7 @@ tests/browser/test_zh_site.py checks that every link resolves in the built site.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from pathlib import Path
 from typing import Any
@@ -78,9 +79,21 @@ def _add_switch(app: Any, pagename: str, templatename: str, context: dict[str, A
         )
 
 
+def _other_toc_changed(app: Any, env: Any, added: Any, changed: Any, removed: Any) -> list[str]:
+    """Every page again when the other edition's table of contents changed: their switches may point elsewhere
+    (an incremental build otherwise keeps a page's old switch, e.g. "not translated" after it was)."""
+    path = Path(app.srcdir) / app.config.lang_switch_other_toc
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    if getattr(env, "lang_switch_other_toc_digest", None) == digest:
+        return []
+    env.lang_switch_other_toc_digest = digest
+    return sorted(env.found_docs)
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("lang_switch_this", "en", "html", types=[str])
     app.add_config_value("lang_switch_other_toc", "zh/_toc.yml", "html", types=[str])
     app.add_config_value("lang_switch_other_root", "zh/", "html", types=[str])
     app.connect("html-page-context", _add_switch)
+    app.connect("env-get-outdated", _other_toc_changed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
