@@ -254,7 +254,7 @@ def test_chinese_chapter_1_text(rn, zh_book) -> None:
     for k in range(1, n + 1):  # the Chinese site numbers its own exercises from 1
         assert f"> **练习 {k}**" in md and f"<summary>练习 {k} 的解答</summary>" in md
     assert "Exercise" not in md and "Solution to" not in md
-    api = rn.WEBSITE + "book/api.html#"  # not translated: the English API page
+    api = rn.WEBSITE + "zh/book/api.html#"  # the Chinese API page (its docstrings English), same anchors
     assert f"[`rnn_cell()`]({api}lstm_tutorial.numpy.rnn_cell)" in md
     # the glossary is translated: its Chinese page, with the English page's anchors (same term lines)
     assert f"[隐藏状态]({rn.WEBSITE}zh/book/glossary.html#term-Hidden-state)" in md
