@@ -67,7 +67,7 @@ book: $(STAMP) vendor
 	@echo "中文版 (Chinese edition):   file://$(CURDIR)/_build/html/zh/index.html"
 
 # One after the other. Tried (2026-12-01): the browser tests beside the unit tests and nbval, niced;
-# no gain on 2 cores (15 min 3 s and 15 min 50 s on fresh clones, against about 15 one after the
+# no gain on 2 cores (15 min 3 s and 15 min 50 s on fresh clones, against 14 min 30 s one after the
 # other): Chromium's own processes keep both cores busy too, and the unit tests took four times as long.
 test: lint unit notebooks strict-build browser
 	@echo "All checks passed."
