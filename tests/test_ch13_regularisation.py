@@ -15,13 +15,12 @@ each step adding exactly its piece.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from script_module import script_module
 
 from lstm_tutorial import data
 from lstm_tutorial import regularize as rg
@@ -319,12 +318,8 @@ def test_bad_argument_gets_the_policys_exception_naming_it(call, err, match):
 
 @pytest.fixture(scope="module")
 def sweep():
-    spec = importlib.util.spec_from_file_location("ch13_regularisation", ROOT / "scripts" / "ch13_regularisation.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["ch13_regularisation"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("ch13_regularisation", None)
+    with script_module("ch13_regularisation") as module:
+        yield module
 
 
 @pytest.fixture(scope="module")

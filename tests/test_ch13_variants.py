@@ -10,23 +10,18 @@ task exactly the lengths the ladder visits given the accuracies it recorded.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from script_module import script_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("ch13_variants", ROOT / "scripts" / "ch13_variants.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["ch13_variants"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("ch13_variants", None)
+    with script_module("ch13_variants") as module:
+        yield module
 
 
 @pytest.fixture(scope="module")

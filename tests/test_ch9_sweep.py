@@ -10,24 +10,19 @@ script's ladder-and-bisection visits given the accuracies it recorded.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from script_module import script_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def sweep():
-    spec = importlib.util.spec_from_file_location("ch9_sweep", ROOT / "scripts" / "ch9_sweep.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["ch9_sweep"] = module  # NamedTuple and pickling look the module up by name
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("ch9_sweep", None)
+    with script_module("ch9_sweep") as module:
+        yield module
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,11 @@ a matrix product's sums may differ between BLAS builds).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from script_module import script_module
 
 from lstm_tutorial import charmodel
 
@@ -23,12 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("train_char_model", ROOT / "scripts" / "train_char_model.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_char_model"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("train_char_model", None)
+    with script_module("train_char_model") as module:
+        yield module
 
 
 @pytest.mark.parametrize("kind", ["lstm", "rnn"])

@@ -13,10 +13,8 @@ links to the Chinese website where it has the page.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -24,6 +22,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from script_module import script_module
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("[0-9][0-9]-*.ipynb"))
@@ -42,12 +41,8 @@ RAW_MYST = re.compile(r"\{py:|\{glue|:::\{|```\{|\{(?:term|doc|ref|numref|eq)\}`
 
 @pytest.fixture(scope="module")
 def rn():
-    spec = importlib.util.spec_from_file_location("reader_notebooks", ROOT / "scripts" / "reader_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["reader_notebooks"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("reader_notebooks", None)
+    with script_module("reader_notebooks") as module:
+        yield module
 
 
 @pytest.fixture(scope="module")
