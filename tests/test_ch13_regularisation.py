@@ -345,26 +345,43 @@ def test_the_csv_holds_every_configuration_and_seed(sweep, rows):
         assert r["stage"] == stage
         assert {k: r[k] for k in settings} == settings, r["config"]  # the columns say what ran
         assert r["curve"][-1] == r["valid_accuracy"] and len(r["curve"]) == r["epochs"]
-        assert r["epochs"] == (sweep.CHECK_EPOCHS if stage == "check" else sweep.EPOCHS)
+        assert r["epochs"] == sweep.epochs_of(r["config"])
     assert set(got) == set(sweep.CONFIGS)
     for name, seeds in got.items():
         want = list(sweep.SEEDS[sweep.CONFIGS[name][0]])
         assert sorted(seeds) == want, name
 
 
-def test_the_chosen_recipe_is_the_best_on_the_selection_seeds_and_scored_on_others(sweep, rows):
-    """CHOSEN is the variant of the full recipe with the best mean on seeds 0-2; its held-out seeds are new."""
-    family = {name for name, (stage, _) in sweep.CONFIGS.items() if stage in ("ablation", "recipe", "extra")}
+def _best_on_selection_seeds(sweep, rows, stages: tuple[str, ...]) -> tuple[str, dict[str, float]]:
+    family = {name for name, (stage, _) in sweep.CONFIGS.items() if stage in stages}
     family.add("+ weight decay")  # the full recipe itself
     means = {}
     for name in family:
         acc = [r["valid_accuracy"] for r in rows if r["config"] == name and r["seed"] in sweep.SELECTION_SEEDS]
         assert len(acc) == len(sweep.SELECTION_SEEDS), name
         means[name] = float(np.mean(acc))
-    assert max(means, key=means.get) == sweep.CHOSEN, sorted(means.items(), key=lambda kv: -kv[1])[:3]
-    assert not set(sweep.HELD_OUT_SEEDS) & set(sweep.SELECTION_SEEDS)
-    (stage, settings), = [v for k, v in sweep.CONFIGS.items() if k == f"chosen: {sweep.CHOSEN}"]
-    assert stage == "held-out" and settings == sweep.CONFIGS[sweep.CHOSEN][1]
+    return max(means, key=means.get), means
+
+
+@pytest.mark.parametrize("choice,prefix,held_stage,held_seeds,stages", [
+    ("FIRST_CHOSEN", "chosen: ", "held-out", "HELD_OUT_SEEDS", ("ablation", "recipe", "extra")),
+    ("CHOSEN", "chosen, round 2: ", "held-out 2", "FRESH_SEEDS", ("ablation", "recipe", "extra", "round 2")),
+])  # fmt: skip
+def test_each_chosen_recipe_is_the_best_on_the_selection_seeds_and_scored_on_new_ones(
+    sweep, rows, choice, prefix, held_stage, held_seeds, stages
+):
+    """A choice is the variant of the full recipe with the best mean on seeds 0-2 among the candidates of its
+    round; it is trained again on seeds that no other stage of the sweep used."""
+    chosen = getattr(sweep, choice)
+    best, means = _best_on_selection_seeds(sweep, rows, stages)
+    assert best == chosen, sorted(means.items(), key=lambda kv: -kv[1])[:3]
+    ((name, (stage, settings)),) = [(k, v) for k, v in sweep.CONFIGS.items() if v[0] == held_stage]
+    assert name == prefix + chosen and settings == sweep.CONFIGS[chosen][1]
+    assert sweep.epochs_of(name) == sweep.epochs_of(chosen)
+    seeds = set(getattr(sweep, held_seeds))
+    assert {r["seed"] for r in rows if r["config"] == name} == seeds
+    other = {r["seed"] for r in rows if r["stage"] != held_stage}  # every seed any other run used
+    assert seeds and not seeds & other, sorted(seeds & other)
 
 
 def test_each_step_adds_exactly_its_piece_and_the_last_is_the_published_recipe(sweep):
@@ -376,3 +393,25 @@ def test_each_step_adds_exactly_its_piece_and_the_last_is_the_published_recipe(s
                          "alpha": 2.0, "beta": 1.0, "tie_weights": True, "weight_decay": 0.1, "lr": 0.01,
                          "momentum_max": 0.95, "momentum_base": 0.85, "eps": 1e-8}
     assert (sweep.HIDDEN, sweep.LAYERS, sweep.SEQ_LEN, sweep.BATCH, sweep.EPOCHS) == (64, 2, 16, 64, 15)
+
+
+def test_round_2_changes_the_settings_its_names_say(sweep):
+    """Each of round 2's configurations is the full recipe with the changes its name lists, and only the one
+    that says so trains for fewer epochs."""
+    words = {"weight decay": "weight_decay", "dropout": "output_dropout", "beta": "beta", "lr": "lr"}
+    for name, (stage, settings) in sweep.CONFIGS.items():
+        if stage != "round 2":
+            continue
+        changed = {k: v for k, v in settings.items() if v != sweep.FULL[k]}
+        said = {}
+        for part in name.removeprefix("full").replace("+ AWD dropouts", "").strip(" ,").split(", "):
+            if part.endswith(" epochs"):
+                assert sweep.epochs_of(name) == int(part.split()[0]) < sweep.EPOCHS
+                continue
+            word, value = part.rsplit(" ", 1)
+            said[words[word]] = float(value)
+        if "+ AWD dropouts" in name:
+            said.update(embed_dropout=0.02, input_dropout=0.25, hidden_dropout=0.15)
+        assert changed == said, name
+        if not name.endswith(" epochs"):
+            assert sweep.epochs_of(name) == sweep.EPOCHS, name
