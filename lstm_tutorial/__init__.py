@@ -18,7 +18,8 @@ What is here, one module per job:
 * ``gradcheck``: finite-difference gradient checks;
 * ``train``: losses with their gradients, Adam, clipping and a training loop
   in NumPy; ``charmodel``: a character-level language model built on them;
-* ``data``: the book's data sets and task generators;
+* ``data``: the book's data sets and task generators; ``nextword``: chapter
+  11's next-word RNN and LSTM on human numbers and their training;
 * ``demos``: the pure functions under the book's sliders (numbers in, numbers
   out); ``widgets``: the ipywidgets sliders that wrap them; ``explorer``:
   sliders that work on the static website;

@@ -465,3 +465,59 @@ def check_float_pair(name: str, v: Any, minimum: float | None = None, maximum: f
         raise ValueError(f"{name}: expected a pair of numbers, got {len(v)} of them")
     return (check_float(f"{name}[0]", v[0], minimum, maximum, open_min=open_min, open_max=open_max),
             check_float(f"{name}[1]", v[1], minimum, maximum, open_min=open_min, open_max=open_max))
+
+
+def check_instance(name: str, v: Any, cls: type) -> Any:
+    """TypeError unless ``v`` is an instance of ``cls`` (a model the function was written for)."""
+    if not isinstance(v, cls):
+        raise TypeError(f"{name}: expected a {cls.__name__}, got {_kind(v)}")
+    return v
+
+
+def check_token_batches(xs_name: str, xs: Any, ys_name: str, ys: Any, vocab_size: int) -> tuple[Any, Any]:
+    """Inputs and targets of a language model, as ``data.language_model_batches`` lays them out.
+
+    Both int64 NumPy arrays of the same shape ``(n_batches, T, B)``, each axis
+    >= 1, ids in ``[0, vocab_size - 1]``. TypeError: not an integer array (or
+    list). ValueError: another number of axes, an empty axis, different
+    shapes, an id out of range.
+    """
+    import numpy as np
+
+    xs = as_int_array(xs_name, xs, ndim=3, minimum=0, maximum=vocab_size - 1)
+    ys = as_int_array(ys_name, ys, ndim=3, minimum=0, maximum=vocab_size - 1)
+    if min(xs.shape) < 1:
+        raise shape_error(xs_name, "(n_batches, T, B), each >= 1", xs.shape)
+    if ys.shape != xs.shape:
+        raise shape_error(ys_name, fmt(xs.shape) + f" like {xs_name}", ys.shape)
+    return np.asarray(xs, np.int64), np.asarray(ys, np.int64)
+
+
+def check_tensor_or_tuple(name: str, v: Any) -> None:
+    """TypeError unless ``v`` is a ``torch.Tensor`` or a non-empty tuple of them (an RNN's or an LSTM's state)."""
+    import torch
+
+    if isinstance(v, tuple) and v and all(isinstance(s, torch.Tensor) for s in v):
+        return
+    if not isinstance(v, torch.Tensor):
+        raise TypeError(f"{name}: expected a torch.Tensor or a tuple of them, got {_kind(v)}")
+
+
+def check_recurrent_state(name: str, state: Any, pair: bool, shape: Sequence[int]) -> None:
+    """A recurrent layer's state: None, a float tensor of ``shape`` or, with ``pair``, a pair ``(h, C)`` of them.
+
+    TypeError: not a tensor (or not a pair for an LSTM, a pair for an RNN), an
+    integer tensor. ValueError: a wrong shape, NaN or infinity.
+    """
+    if state is None:
+        return
+    if pair:
+        parts = dict(zip((f"{name}[0]", f"{name}[1]"), unpack_state(state, name)))
+    elif isinstance(state, (tuple, list)):
+        raise TypeError(f"{name}: expected one tensor h (an RNN's state), got {_kind(state)}")
+    else:
+        parts = {name: state}
+    for part_name, s in parts.items():
+        as_float_tensor(part_name, s)
+        if tuple(s.shape) != tuple(shape):
+            raise shape_error(part_name, fmt(shape) + " (layers, batch, hidden)", s.shape)

@@ -1,0 +1,121 @@
+"""Chapter 11's next-word comparison on human numbers: a 2-layer RNN and a 2-layer LSTM, five seeds each.
+
+Chapter 11 repeats the setting of Howard and Gugger's chapter 12 (*Deep
+Learning for Coders with fastai and PyTorch*): human numbers, the first four
+fifths of the stream for training, sequences of 16 tokens in batches of 64
+whose state carries from batch to batch, 15 epochs of one-cycle AdamW, peak
+learning rate 0.003 for the RNN and 0.01 for the LSTM. Ten trainings take
+about two minutes of CPU time, more than the chapter's page may spend, so
+this script runs them with the chapter's own code (``lstm_tutorial.nextword``:
+``NextWord``, ``fit``, ``accuracy``, ``detach``) and writes one row per
+(setting, seed) to ``lstm_tutorial/datasets/ch11_language_model.csv``:
+
+``setting`` (RNN or LSTM), ``kind`` (``rnn`` or ``lstm``), the peak ``lr``,
+``seed``, ``epochs``, the validation accuracy after every epoch (``curve``,
+space-separated, each float as Python's ``repr`` writes it, so it reads back
+exactly), the ``final_accuracy`` (the curve's last value) and ``cpu_seconds``
+(the only column a rerun does not reproduce).
+
+    python scripts/ch11_language_model.py            # every run -> the CSV (about 2 minutes)
+    python scripts/ch11_language_model.py --out /tmp/lm.csv
+
+Every run uses one thread and deterministic algorithms, as the chapter does,
+so it is repeatable on one machine (another CPU may round differently in the
+last bits). The chapter reads the file for its table and figure, trains the
+best LSTM seed again and asserts that its curve equals the file's row;
+``tests/test_ch11_language_model.py`` checks the file holds every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from lstm_tutorial import data, nextword
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "lstm_tutorial" / "datasets" / "ch11_language_model.csv"
+
+SETTINGS = {"RNN": ("rnn", 3e-3), "LSTM": ("lstm", 1e-2)}  # name: (kind, peak learning rate), the book's
+SEEDS = range(5)
+EPOCHS = 15
+SEQ_LEN, BATCH = 16, 64
+FIELDS = ("setting", "kind", "lr", "seed", "epochs", "curve", "final_accuracy", "cpu_seconds")
+
+
+def batches() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """``xs_train, ys_train, xs_valid, ys_valid, vocab_size``: chapter 11's batches of human numbers."""
+    tokens = data.human_numbers()
+    vocab = data.human_numbers_vocab(tokens)
+    ids = data.encode_tokens(tokens, vocab)
+    train_ids, valid_ids = data.split_stream(ids, train_fraction=0.8, seq_len=SEQ_LEN)
+    xs_train, ys_train = data.language_model_batches(train_ids, SEQ_LEN, BATCH)  # (49, 16, 64)
+    xs_valid, ys_valid = data.language_model_batches(valid_ids, SEQ_LEN, BATCH)  # (12, 16, 64)
+    return xs_train, ys_train, xs_valid, ys_valid, len(vocab)
+
+
+def run_one(setting: str, seed: int, epochs: int = EPOCHS) -> dict[str, Any]:
+    """Train one setting for one seed on one CPU thread, deterministically: one row of the CSV."""
+    kind, lr = SETTINGS[setting]
+    threads = torch.get_num_threads()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    start = time.process_time()
+    try:
+        xs_train, ys_train, xs_valid, ys_valid, vocab_size = batches()
+        _, history = nextword.fit(kind, vocab_size, xs_train, ys_train, xs_valid, ys_valid,
+                                  lr=lr, seed=seed, epochs=epochs)
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)
+    return {
+        "setting": setting, "kind": kind, "lr": lr, "seed": seed, "epochs": epochs,
+        "curve": " ".join(repr(a) for a in history), "final_accuracy": repr(history[-1]),
+        "cpu_seconds": round(time.process_time() - start, 2),
+    }  # fmt: skip
+
+
+def read_rows(path: Path | str = OUT) -> list[dict[str, Any]]:
+    """The CSV's rows with numbers as numbers and ``curve`` as a list of floats."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        r["lr"], r["final_accuracy"], r["cpu_seconds"] = float(r["lr"]), float(r["final_accuracy"]), float(r["cpu_seconds"])
+        r["seed"], r["epochs"] = int(r["seed"]), int(r["epochs"])
+        r["curve"] = [float(a) for a in r["curve"].split()]
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"CSV to write (default {OUT.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    started = time.time()
+    rows = []
+    for setting in SETTINGS:
+        for seed in SEEDS:
+            row = run_one(setting, seed)
+            rows.append(row)
+            print(f"{setting:4s} seed {seed}  final accuracy {float(row['final_accuracy']):.4f}  "
+                  f"({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
+    with open(args.out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    cpu = sum(r["cpu_seconds"] for r in rows)
+    print(f"wrote {len(rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
+          f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
