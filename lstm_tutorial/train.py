@@ -14,7 +14,10 @@ What is here:
   is a softmax cross-entropy over K classes;
 * ``Adam`` (the same update as ``torch.optim.Adam``), ``clip_grad_norm`` and
   ``train``, a loop over seeded minibatches with a tqdm progress bar that
-  returns a history of the loss.
+  returns a history of the loss;
+* ``first_step_experiment``: chapter 9's recipe for one run on the
+  first-step task (data, training, held-out score), shared by the chapter
+  and ``scripts/ch9_sweep.py``.
 
 The measurement behind "vanishing gradients", ``gradient_by_distance``, lives
 with ``input_influence`` in ``lstm_tutorial.numpy``: both probe how far back a
@@ -50,12 +53,14 @@ from tqdm.auto import tqdm
 from lstm_tutorial import _validate as V
 from lstm_tutorial import numpy as lt
 from lstm_tutorial._params import LSTMParams, RNNParams
+from lstm_tutorial.data import first_step_task
 
 __all__ = [
     "Adam",
     "accuracy",
     "bce_with_logits",
     "clip_grad_norm",
+    "first_step_experiment",
     "init_classifier",
     "last_step_loss",
     "output_neuron_backward",
@@ -727,3 +732,79 @@ def _blas_threads(n: int | None) -> contextlib.AbstractContextManager[Any]:
     except ImportError:  # optional: only speed depends on it
         return contextlib.nullcontext()
     return threadpool_limits(limits=n, user_api="blas")
+
+
+# --------------------------------------------------------------------------
+# Chapter 9's experiment: one run on the first-step task
+# --------------------------------------------------------------------------
+
+
+def first_step_experiment(
+    model: dict[str, Any],
+    T: int,
+    *,
+    n_train: int = 8000,
+    train_seed: int = 1,
+    n_held_out: int = 1000,
+    held_out_seed: int = 2,
+    steps: int = 800,
+    batch_size: int = 32,
+    lr: float = 0.003,
+    max_norm: float | None = 1.0,
+    seed: int = 0,
+) -> tuple[dict[str, list[float]], float, float]:
+    """Train a classifier on the first-step task of length T and score it on held-out sequences.
+
+    Taught in chapter 9.
+
+    One run of chapter 9's experiment, the recipe that the chapter's ``run``
+    and ``scripts/ch9_sweep.py`` share: ``first_step_task(n_train, T,
+    seed=train_seed)`` to train on, ``train`` with ``last_step_loss`` (Adam,
+    clipping, minibatches in an order seeded by ``seed``), then the accuracy
+    and the mean loss on ``first_step_task(n_held_out, T,
+    seed=held_out_seed)``. The defaults are the chapter's budget. The BLAS
+    library uses one thread throughout, so the chapter and the script get the
+    same numbers bit for bit.
+
+    Parameters
+    ----------
+    model : dict
+        From ``init_classifier`` with ``input_size=2`` (the task's value and
+        marker) and one output neuron; trained in place.
+    T : int
+        Sequence length: the bit crosses ``T - 1`` steps of noise.
+    n_train, train_seed : int, default 8000, 1
+        Number and seed of the training sequences.
+    n_held_out, held_out_seed : int, default 1000, 2
+        Number and seed of the held-out sequences (chapter 9: seed 2 for the
+        test sequences, 3 for validation).
+    steps, batch_size, lr, max_norm, seed
+        As for ``train``; ``max_norm=None`` does not clip.
+
+    Returns
+    -------
+    history : dict of lists
+        From ``train``: ``"loss"`` and ``"grad_norm"`` for each of the ``steps`` updates.
+    accuracy : float
+        ``accuracy`` on the held-out sequences.
+    loss : float
+        ``last_step_loss`` on the held-out sequences (binary cross-entropy).
+    """
+    cell, W_y, _ = _check_model(model)
+    if cell.input_size != 2 or W_y.shape[0] != 1:
+        raise ValueError(
+            "model: expected a classifier with input_size 2 (value and marker) and one output neuron, "
+            f"got input_size {cell.input_size} and {W_y.shape[0]} output neurons"
+        )
+    T = V.check_int("T", T, 1)
+    n_train = V.check_int("n_train", n_train, 1)
+    train_seed = V.check_int("train_seed", train_seed, 0)
+    n_held_out = V.check_int("n_held_out", n_held_out, 1)
+    held_out_seed = V.check_int("held_out_seed", held_out_seed, 0)
+    with _blas_threads(1):
+        xs_train, ys_train = first_step_task(n_train, T, seed=train_seed)  # (T, n_train, 2), (n_train,)
+        xs_held, ys_held = first_step_task(n_held_out, T, seed=held_out_seed)  # (T, n_held_out, 2)
+        history = train(last_step_loss, model, xs_train, ys_train, steps=steps, batch_size=batch_size,
+                        lr=lr, max_norm=max_norm, seed=seed, progress=False)
+        loss, _ = last_step_loss(model, xs_held, ys_held)
+        return history, accuracy(model, xs_held, ys_held), float(loss)

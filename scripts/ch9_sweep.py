@@ -1,15 +1,27 @@
-"""Chapter 9's fair test: tune a plain RNN and an LSTM alike, then measure how far each one's memory reaches.
+"""Chapter 9's runs that a page should not train live: its first grid, and the fair test of a plain RNN against an LSTM.
 
     python scripts/ch9_sweep.py              # writes lstm_tutorial/datasets/ch9_sweep.csv
-    python scripts/ch9_sweep.py --jobs 1     # one process (default 2: one per core)
+    python scripts/ch9_sweep.py --stages grid   # reruns the grid only, keeping the file's other rows
+    python scripts/ch9_sweep.py --jobs 1     # in this process (default 2 workers: one per core)
     python scripts/ch9_sweep.py --out other.csv
 
-Every run is chapter 9's ``run``: the first-step task (a bit at step 1, noise
-after it, the bit asked for at step T), 8,000 training sequences
+Every run is chapter 9's ``run``: ``lstm_tutorial.train.first_step_experiment``,
+with its defaults, the chapter's budget: the first-step task (a bit at step 1,
+noise after it, the bit asked for at step T), 8,000 training sequences
 (``first_step_task(8000, T, seed=1)``), 16 hidden units, one sigmoid output
 neuron on h_T, 800 Adam updates on minibatches of 32, gradient norm clipped to
-1, NumPy backend (``lstm_tutorial.train``), one BLAS thread. A run *learns* T
-when its held-out accuracy is at least 0.95.
+1, NumPy backend, one BLAS thread. Only the start (``init_model``), the
+learning rate, the seed and the held-out sequences change from run to run. A
+run *learns* T when its held-out accuracy is at least 0.95.
+
+Stage "grid" (seed 0, test sequences ``first_step_task(1000, T, seed=2)``):
+the chapter's first experiments, the plain RNN and the LSTM with forget bias
+0, 1 and 3 (default start, learning rate 0.003) at T = 5, 10, 20, 50 and 100.
+The chapter reads their accuracies from the CSV and trains again only the
+three networks at T = 100 that it looks inside, checking them against their
+rows.
+
+The fair test runs in two stages, "tune" and "reach" (``--stages fair``).
 
 Stage 1, tuning (seed 0, validation sequences ``first_step_task(1000, T, seed=3)``):
 nine RNN settings (initialisation x learning rate) and nine LSTM settings
@@ -32,6 +44,9 @@ mean training loss of the last 50 updates, and the CPU seconds the run took
 (``repr``), so a rerun of any row matches it bit for bit on the same
 library versions; ``tests/test_ch9_sweep.py`` reruns the cheapest row.
 
+With ``--stages``, only the stages named are run; the rows of the others are
+copied from the CSV at ``--out``.
+
 What is left out: more seeds, longer training, larger networks, other tasks.
 Everything here is the chapter's single task and single budget.
 """
@@ -39,6 +54,7 @@ Everything here is the chapter's single task and single budget.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import multiprocessing
 import sys
@@ -51,14 +67,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from lstm_tutorial import train as tr
-from lstm_tutorial.data import first_step_task
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "lstm_tutorial" / "datasets" / "ch9_sweep.csv"
 
-H, BATCH, STEPS, MAX_NORM = 16, 32, 800, 1.0
-N_TRAIN, N_HELD_OUT = 8000, 1000
-DATA_SEED = {"train": 1, "test": 2, "validation": 3}
+H = 16  # hidden units; the rest of the budget is first_step_experiment's defaults
+HELD_OUT_SEED = {"test": 2, "validation": 3}  # seeds of first_step_task's held-out sequences
 LEARNED = 0.95  # a run "learns" T at this held-out accuracy or above
 
 LRS = (0.001, 0.003, 0.01)
@@ -68,6 +82,8 @@ TUNE_LENGTHS = (20, 40, 80)
 TUNE_SEED = 0
 REACH_SEEDS = (1, 2, 3)
 LADDER = (10, 20, 40, 80, 160)
+GRID_LENGTHS = (5, 10, 20, 50, 100)
+GRID_SEED = 0
 RESOLUTION = 1.25  # bisect until failed / learned <= this
 
 FIELDS = ("stage", "model", "kind", "init", "forget_bias", "lr", "seed", "T", "split",
@@ -92,6 +108,7 @@ class Setting(NamedTuple):
 RNN_GRID = tuple(Setting("rnn", init, None, lr) for init in RNN_INITS for lr in LRS)
 LSTM_GRID = tuple(Setting("lstm", "uniform", fb, lr) for fb in FORGET_BIASES for lr in LRS)
 FIRST_SETTINGS = (Setting("rnn", "uniform", None, 0.003), Setting("lstm", "uniform", 1.0, 0.003))
+GRID_SETTINGS = (FIRST_SETTINGS[0],) + tuple(Setting("lstm", "uniform", fb, 0.003) for fb in (0.0, 1.0, 3.0))
 
 
 def init_model(setting: Setting, seed: int, input_size: int = 2, hidden_size: int = H) -> dict[str, Any]:
@@ -123,17 +140,13 @@ def run_one(setting: Setting, T: int, seed: int, split: str, stage: str = "") ->
     """Train one model at length T and score it on held-out sequences: one row of the CSV."""
     start = time.process_time()
     with threadpool_limits(limits=1, user_api="blas"):
-        xs_train, ys_train = first_step_task(N_TRAIN, T, seed=DATA_SEED["train"])
-        xs_held, ys_held = first_step_task(N_HELD_OUT, T, seed=DATA_SEED[split])
         model = init_model(setting, seed)
-        history = tr.train(tr.last_step_loss, model, xs_train, ys_train, steps=STEPS, batch_size=BATCH,
-                           lr=setting.lr, max_norm=MAX_NORM, seed=seed, progress=False)
-        loss, _ = tr.last_step_loss(model, xs_held, ys_held)  # the BCE of the last-step logits
-        accuracy = tr.accuracy(model, xs_held, ys_held)
+        history, accuracy, loss = tr.first_step_experiment(
+            model, T, held_out_seed=HELD_OUT_SEED[split], lr=setting.lr, seed=seed)
     return {
         "stage": stage, "model": setting.label, "kind": setting.kind, "init": setting.init,
         "forget_bias": "" if setting.forget_bias is None else setting.forget_bias, "lr": setting.lr,
-        "seed": seed, "T": T, "split": split, "accuracy": float(accuracy), "loss": float(loss),
+        "seed": seed, "T": T, "split": split, "accuracy": accuracy, "loss": loss,
         "train_loss": float(np.mean(history["loss"][-50:])),
         "cpu_seconds": round(time.process_time() - start, 2),
     }
@@ -142,6 +155,11 @@ def run_one(setting: Setting, T: int, seed: int, split: str, stage: str = "") ->
 def _tune_job(job: tuple[Setting, int]) -> dict[str, Any]:
     setting, T = job
     return run_one(setting, T, TUNE_SEED, "validation", stage="tune")
+
+
+def _grid_job(job: tuple[Setting, int]) -> dict[str, Any]:
+    setting, T = job
+    return run_one(setting, T, GRID_SEED, "test", stage="grid")
 
 
 def best_setting(rows: Iterable[dict[str, Any]], grid: Sequence[Setting]) -> Setting:
@@ -226,6 +244,11 @@ def setting_of(row: dict[str, Any]) -> Setting:
     return Setting(row["kind"], row["init"], None if fb in (None, "") else float(fb), float(row["lr"]))
 
 
+def _as_written(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of ``read_rows`` as ``run_one`` returned it (``forget_bias`` "" for the RNN), to write again."""
+    return {**row, "forget_bias": "" if row["forget_bias"] is None else row["forget_bias"]}
+
+
 def _write(rows: list[dict[str, Any]], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
@@ -239,35 +262,76 @@ def _log(row: dict[str, Any]) -> None:
           f"accuracy {row['accuracy']:.3f}  ({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
 
 
+def _grid(pool: Any) -> list[dict[str, Any]]:
+    """Stage "grid": every setting of ``GRID_SETTINGS`` at every length of ``GRID_LENGTHS``."""
+    jobs = sorted(((s, T) for s in GRID_SETTINGS for T in GRID_LENGTHS),
+                  key=lambda j: -j[1] * (4 if j[0].kind == "lstm" else 1))  # longest first
+    rows = []
+    for row in pool.imap_unordered(_grid_job, jobs):
+        _log(row)
+        rows.append(row)
+    order = {s.label: k for k, s in enumerate(GRID_SETTINGS)}
+    return sorted(rows, key=lambda r: (order[r["model"]], r["T"]))
+
+
+def _fair(pool: Any) -> list[dict[str, Any]]:
+    """Stages "tune" and "reach": the search, then the reach of the chosen and the first settings."""
+    tune_jobs = sorted(((s, T) for s in RNN_GRID + LSTM_GRID for T in TUNE_LENGTHS),
+                       key=lambda j: -j[1] * (4 if j[0].kind == "lstm" else 1))  # longest first
+    tune_rows = []
+    for row in pool.imap_unordered(_tune_job, tune_jobs):
+        _log(row)
+        tune_rows.append(row)
+    chosen = [best_setting(tune_rows, RNN_GRID), best_setting(tune_rows, LSTM_GRID)]
+    print(f"tuned: {chosen[0].label}; {chosen[1].label}", file=sys.stderr, flush=True)
+    settings = chosen + [s for s in FIRST_SETTINGS if s not in chosen]
+    chains = sorted(((s, seed) for s in settings for seed in REACH_SEEDS), key=lambda j: j[0].kind != "lstm")
+    reach_rows = []
+    for rows in pool.imap_unordered(reach_chain, chains):
+        for row in rows:
+            _log(row)
+        reach_rows.extend(rows)
+    order = {s.label: k for k, s in enumerate(RNN_GRID + LSTM_GRID)}
+    tune_rows.sort(key=lambda r: (order[r["model"]], r["T"]))
+    reach_rows.sort(key=lambda r: (order[r["model"]], r["seed"], r["T"]))
+    return tune_rows + reach_rows
+
+
+STAGES = {"grid": ("grid",), "fair": ("tune", "reach")}  # --stages name -> the CSV's stage column
+
+
+class _InProcess:
+    """``--jobs 1``: the pool's one method, running every job here, in order."""
+
+    def imap_unordered(self, fn: Callable[[Any], Any], jobs: Iterable[Any]) -> Iterable[Any]:
+        return map(fn, jobs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"CSV to write (default {OUT.relative_to(ROOT)})")
+    parser.add_argument("--stages", nargs="+", choices=tuple(STAGES), default=list(STAGES),
+                        help="stages to run (default all); the other stages' rows are kept from --out")
     args = parser.parse_args(argv)
     started = time.time()
+    new: dict[str, list[dict[str, Any]]] = {}
     ctx = multiprocessing.get_context("spawn")  # fresh interpreters: no BLAS threads inherited through fork
-    with ctx.Pool(args.jobs) as pool:
-        tune_jobs = sorted(((s, T) for s in RNN_GRID + LSTM_GRID for T in TUNE_LENGTHS),
-                           key=lambda j: -j[1] * (4 if j[0].kind == "lstm" else 1))  # longest first
-        tune_rows = []
-        for row in pool.imap_unordered(_tune_job, tune_jobs):
-            _log(row)
-            tune_rows.append(row)
-        chosen = [best_setting(tune_rows, RNN_GRID), best_setting(tune_rows, LSTM_GRID)]
-        print(f"tuned: {chosen[0].label}; {chosen[1].label}", file=sys.stderr, flush=True)
-        settings = chosen + [s for s in FIRST_SETTINGS if s not in chosen]
-        chains = sorted(((s, seed) for s in settings for seed in REACH_SEEDS), key=lambda j: j[0].kind != "lstm")
-        reach_rows = []
-        for rows in pool.imap_unordered(reach_chain, chains):
-            for row in rows:
-                _log(row)
-            reach_rows.extend(rows)
-    order = {s.label: k for k, s in enumerate(RNN_GRID + LSTM_GRID)}
-    tune_rows.sort(key=lambda r: (order[r["model"]], r["T"]))
-    reach_rows.sort(key=lambda r: (order[r["model"]], r["seed"], r["T"]))
-    _write(tune_rows + reach_rows, args.out)
-    cpu = sum(r["cpu_seconds"] for r in tune_rows + reach_rows)
-    print(f"wrote {len(tune_rows) + len(reach_rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
+    with contextlib.nullcontext(_InProcess()) if args.jobs == 1 else ctx.Pool(args.jobs) as pool:
+        if "grid" in args.stages:
+            new["grid"] = _grid(pool)
+        if "fair" in args.stages:
+            new["fair"] = _fair(pool)
+    kept = {}
+    if set(STAGES) - set(args.stages) and args.out.exists():
+        old = read_rows(args.out)
+        for name in set(STAGES) - set(args.stages):
+            kept[name] = [_as_written(r) for r in old if r["stage"] in STAGES[name]]
+    rows = [r for name in STAGES for r in new.get(name, kept.get(name, []))]  # the chapter's order
+    _write(rows, args.out)
+    ran = [r for part in new.values() for r in part]
+    cpu = sum(r["cpu_seconds"] for r in ran)
+    print(f"wrote {len(rows)} runs to {args.out}, {len(ran)} of them run now: {cpu / 60:.1f} min of CPU time, "
           f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
     return 0
 

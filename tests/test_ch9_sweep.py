@@ -40,6 +40,38 @@ def test_the_cheapest_run_reruns_to_its_csv_row(sweep, rows):
                                rtol=1e-12, atol=0)
 
 
+def test_the_grid_holds_every_first_setting_at_every_length(sweep, rows):
+    grid = [r for r in rows if r["stage"] == "grid"]
+    assert {(r["seed"], r["split"]) for r in grid} == {(sweep.GRID_SEED, "test")}
+    got = sorted((r["model"], r["T"]) for r in grid)
+    assert got == sorted((s.label, T) for s in sweep.GRID_SETTINGS for T in sweep.GRID_LENGTHS)
+    for r in grid:
+        assert sweep.setting_of(r) in sweep.GRID_SETTINGS and sweep.setting_of(r).label == r["model"]
+    labels = {s.label for s in sweep.GRID_SETTINGS}
+    assert labels == {"RNN, uniform, lr 0.003"} | {f"LSTM, b_f = {b}, lr 0.003" for b in (0, 1, 3)}
+    assert [r["stage"] for r in rows] == sorted((r["stage"] for r in rows), key=["grid", "tune", "reach"].index)
+
+
+def test_a_stage_run_alone_keeps_the_other_rows(sweep, rows, tmp_path, monkeypatch):
+    """``--stages grid`` rewrites the grid's rows and copies the others byte for byte."""
+    out = tmp_path / "sweep.csv"
+    out.write_bytes(sweep.OUT.read_bytes())
+    cheap = [s for s in sweep.GRID_SETTINGS if s.kind == "rnn"]
+    monkeypatch.setattr(sweep, "GRID_SETTINGS", tuple(cheap))
+    monkeypatch.setattr(sweep, "GRID_LENGTHS", (5,))
+    assert sweep.main(["--stages", "grid", "--jobs", "1", "--out", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    before = sweep.OUT.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == before[0]
+    assert lines[2:] == [line for line in before[1:] if not line.startswith("grid,")]  # tune and reach, unchanged
+    (again,) = [r for r in sweep.read_rows(out) if r["stage"] == "grid"]
+    (row,) = [r for r in rows if r["stage"] == "grid" and r["kind"] == "rnn" and r["T"] == 5]
+    assert {k: again[k] for k in ("model", "seed", "T", "split", "accuracy")} == {
+        k: row[k] for k in ("model", "seed", "T", "split", "accuracy")}
+    np.testing.assert_allclose([again["loss"], again["train_loss"]], [row["loss"], row["train_loss"]],
+                               rtol=1e-12, atol=0)
+
+
 def test_every_setting_was_tuned_at_every_length(sweep, rows):
     tune = [r for r in rows if r["stage"] == "tune"]
     assert {r["seed"] for r in tune} == {sweep.TUNE_SEED} and {r["split"] for r in tune} == {"validation"}

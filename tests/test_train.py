@@ -398,3 +398,21 @@ def test_train_limits_blas_threads_only_inside_the_loop_and_gives_the_same_numbe
     b = tr.train(tr.last_step_loss, tr.init_classifier("lstm", 2, 3), xs, ys, steps=5, progress=False,
                  blas_threads=None)
     assert a["loss"] == b["loss"]
+
+
+@pytest.mark.parametrize("kind, forget_bias, max_norm", [("lstm", 1.0, 1.0), ("rnn", None, None)])
+def test_first_step_experiment_is_the_recipe_written_out(kind, forget_bias, max_norm):
+    budget = {"steps": 6, "batch_size": 16, "lr": 0.01, "max_norm": max_norm, "seed": 2}
+    model = tr.init_classifier(kind, 2, 3, seed=0, forget_bias=forget_bias)
+    history, acc, loss = tr.first_step_experiment(model, 4, n_train=64, train_seed=5, n_held_out=50,
+                                                  held_out_seed=7, **budget)
+    ref = tr.init_classifier(kind, 2, 3, seed=0, forget_bias=forget_bias)
+    xs, ys = first_step_task(64, 4, seed=5)
+    xh, yh = first_step_task(50, 4, seed=7)
+    ref_history = tr.train(tr.last_step_loss, ref, xs, ys, progress=False, **budget)
+    assert history == ref_history
+    assert acc == tr.accuracy(ref, xh, yh) and isinstance(acc, float)
+    assert loss == tr.last_step_loss(ref, xh, yh)[0] and isinstance(loss, float)
+    for trained, by_hand in zip(model["cell"], ref["cell"]):  # the model was trained in place
+        np.testing.assert_array_equal(trained, by_hand)
+    assert not np.array_equal(model["cell"][0], tr.init_classifier(kind, 2, 3, seed=0, forget_bias=forget_bias)["cell"][0])

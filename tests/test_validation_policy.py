@@ -167,6 +167,26 @@ TRAIN_CASES = [
     ("train-xs-1d", lambda: _train(xs=np.zeros(3)), ValueError, r"xs: expected shape \(T, N, \.\.\.\)"),
     ("train-ys-n", lambda: _train(ys=_YS[:3]), ValueError, r"ys: expected 8 targets along axis 0"),
     ("train-xs-masked", lambda: _train(xs=np.ma.array(_XS)), TypeError, r"xs: masked arrays"),
+    # chapter 9's experiment: its own arguments, then train's under the same names
+    ("fse-model-list", lambda: tr.first_step_experiment([], 3), TypeError, r"model: expected the dict"),
+    ("fse-model-input", lambda: tr.first_step_experiment(tr.init_classifier("lstm", 3, 2), 3), ValueError,
+     r"model: expected a classifier with input_size 2 .* got input_size 3 and 1 output neurons"),
+    ("fse-model-classes", lambda: tr.first_step_experiment(_model(K=3), 3), ValueError,
+     r"model: expected a classifier .* got input_size 2 and 3 output neurons"),
+    ("fse-T-bool", lambda: tr.first_step_experiment(_model(), True), TypeError, r"T: expected an int, got bool"),
+    ("fse-T-0", lambda: tr.first_step_experiment(_model(), 0), ValueError, r"T: expected an int >= 1, got 0"),
+    ("fse-n-train-float", lambda: tr.first_step_experiment(_model(), 3, n_train=8.0), TypeError,
+     r"n_train: expected an int, got float"),
+    ("fse-n-held-out-0", lambda: tr.first_step_experiment(_model(), 3, n_held_out=0), ValueError,
+     r"n_held_out: expected an int >= 1, got 0"),
+    ("fse-train-seed-str", lambda: tr.first_step_experiment(_model(), 3, train_seed="1"), TypeError,
+     r"train_seed: expected an int"),
+    ("fse-held-out-seed-neg", lambda: tr.first_step_experiment(_model(), 3, held_out_seed=-1), ValueError,
+     r"held_out_seed: expected an int >= 0"),
+    ("fse-steps-0", lambda: tr.first_step_experiment(_model(), 3, n_train=8, steps=0), ValueError,
+     r"steps: expected an int >= 1, got 0"),
+    ("fse-lr-0", lambda: tr.first_step_experiment(_model(), 3, n_train=8, lr=0), ValueError,
+     r"lr: expected a number > 0"),
 ]
 
 
