@@ -53,9 +53,10 @@ ACTIONLINT     := _build/actionlint
 WORKFLOWS      ?= $(wildcard .github/workflows/*.yml)
 
 # uv (from PyPI, pinned here) installs requirements.txt's pins into .venv: 25 s on a fresh 2-core
-# machine here, where pip took 1 min 57 s (40 s of it compiling every module of torch and JupyterLab
-# to bytecode, which Python does on first import for the few it uses). pip stays in .venv (tests
-# use it). uv reads no pip configuration, so the local wheel folder pip is told of (PIP_FIND_LINKS:
+# machine here, where pip took 1 min 57 s. It compiles the modules to bytecode as pip does (about
+# 30 s more, on both cores): without it every first import of a module compiles it, in each of the
+# test runs' processes at once, and a fresh clone's unit tests took 142 s instead of 84. pip stays
+# in .venv (tests use it). uv reads no pip configuration, so the local wheel folder pip is told of (PIP_FIND_LINKS:
 # torch's CPU build here) is passed on; on GitHub the workflow sets UV_TORCH_BACKEND=cpu instead.
 # requirements-excluded.txt names what is left out (an optional extra that cost 2.4 s per process).
 UV          := uv==0.13.8
@@ -64,7 +65,7 @@ UV_INSTALL  := $(BIN)/python -m uv pip install --python $(BIN)/python $(foreach 
 $(STAMP): requirements.txt requirements-excluded.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet $(UV)
-	$(UV_INSTALL) --excludes requirements-excluded.txt -r requirements.txt
+	$(UV_INSTALL) --compile-bytecode --excludes requirements-excluded.txt -r requirements.txt
 	$(UV_INSTALL) --no-deps -e .
 	touch $(STAMP)
 
