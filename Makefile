@@ -14,8 +14,8 @@ JB     := $(BIN)/jupyter-book build . -W -n --keep-going
 # edition (whose objects.inv links its API reference and glossary) and copied into _build/html/zh.
 ZH_JB  := $(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/zh
 # nbval's cell timeout (--nbval-cell-timeout, in pyproject.toml's addopts so every nbval run has it) is
-# 180 s: the book's budget for a whole notebook, 3.5 times its slowest cell (chapter 11's cell 17, 51 s
-# in book/speed.md's notebook table). Why bound it: full runs sometimes stalled on one cell for the whole
+# 180 s: the book's budget for a whole notebook, more than 5 times its slowest cell (chapter 11's cell 42,
+# the CO2 forecasters, 32 s: scripts/notebook_budget.py on 2026-12-02). Why bound it: full runs sometimes stalled on one cell for the whole
 # timeout, then went on. nbval waits for a cell's execute_reply on the shell channel; when that reply is
 # lost or late but the outputs came on IOPub, it interrupts the idle kernel, compares the outputs and
 # passes the cell: a stall cost the full timeout (600 s here, 240 s in scripts/notebook_budget.py) and
@@ -29,6 +29,8 @@ ZH_JB  := $(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/z
 # reply later than 2 s, so no stall reproduced. Not ruled out: a rarer kernel start race between the two
 # xdist workers (ports are picked by binding port 0, closing it, and letting the kernel bind it again),
 # and CPU starvation on a shared machine.
+# Seen once more (2026-12-02, a fresh clone's make test): chapter 5's kernel died as it started
+# ("Kernel died before replying to kernel_info"), its 21 cells errored; the next clean run passed.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg
 
 .PHONY: book test lint workflow-lint actionlint unit notebooks pairing strict-build browser browser-tests chromium node vendor \
