@@ -25,12 +25,7 @@ from lstm_tutorial import nextword as nw
 V_, H_, L_ = 7, 5, 2  # a tiny vocabulary, hidden size and depth
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

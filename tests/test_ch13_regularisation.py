@@ -29,13 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 V_, H_, L_ = 7, 5, 2  # a tiny vocabulary, hidden size and depth
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny models: thread start-up costs more than the arithmetic, above all on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 def _ids(T: int = 6, B: int = 3, seed: int = 0) -> torch.Tensor:
