@@ -406,7 +406,7 @@ def rnn_forward(xs: Any, h0: Any, params: RNNParams) -> tuple[Array, Array, RNNC
     T, B, D = xs.shape
     W_h, W_x, b_h = params  # (H, H), (H, D), (H,)
     H = b_h.shape[0]
-    # The input part of every step at once: one (T*B, D) @ (D, H) product.
+    # What x_t and the bias add to every step's pre-activation, all steps at once: one (T*B, D) @ (D, H) product.
     x_part = (xs.reshape(T * B, D) @ W_x.T + b_h).reshape(T, B, H)  # (T, B, H): W_x x_t + b_h
     h_prev = h0  # (B, H)
     steps = []
@@ -751,8 +751,8 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     -----
     Each step is ``lstm_cell``'s six equations (the tests check they agree),
     with the four parts' weights stacked into one ``(4H, H + D)`` matrix in the
-    order f, i, C~, o. The input part ``W_x x_t + b`` of every step comes from
-    one product before the loop; inside it, one product adds ``W_h h_{t-1}``,
+    order f, i, C~, o. The share of the inputs and biases, ``W_x x_t + b``, of
+    every step comes from one product before the loop; inside it, one product adds ``W_h h_{t-1}``,
     and one sigmoid call covers the three gates (at the book's small sizes a
     NumPy call costs more than its arithmetic, so one call is cheaper than three).
     """
@@ -760,7 +760,7 @@ def lstm_forward(xs: Any, state: Any, params: LSTMParams) -> tuple[Array, tuple[
     T, B, D = xs.shape
     H = params.hidden_size
     W_h, W_x, bias = _stacked(params)  # (4H, H), (4H, D), (4H,)
-    # The input part of every step at once: one (T*B, D) @ (D, 4H) product.
+    # What x_t and the bias add to every step's pre-activations, all steps at once: one (T*B, D) @ (D, 4H) product.
     x_part = (xs.reshape(T * B, D) @ W_x.T + bias).reshape(T, B, 4 * H)  # (T, B, 4H)
     f, i, c_tilde, o, c, tanh_c, h = (np.empty((T, B, H), xs.dtype) for _ in range(7))  # every step's values
     h_prev, c_prev = h0, c0  # (B, H)

@@ -114,3 +114,26 @@ def test_budget_verdicts_follow_the_paired_ratios(bench):
     assert bench.budget(rows)[0].endswith(": met")
     table = bench.budget_markdown(rows)
     assert table[2] == "| medium | float32 | 1.20x (met) | 0.80x (met) |"
+
+
+@pytest.fixture(scope="module")
+def kernel_time(bench):
+    spec = importlib.util.spec_from_file_location("kernel_time", ROOT / "benchmarks" / "kernel_time.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("impl", ["numpy", "numpy-old", "per-gate"])
+def test_kernel_time_splits_each_pass(kernel_time, impl):
+    r = kernel_time.child(impl, "small", "float64", warmup=1, repeat=3)
+    assert set(r) == {"user_ms", "sys_ms", "cpu_ms", "faults"}
+    assert r["user_ms"] >= 0 and r["sys_ms"] >= 0 and r["faults"] >= 0
+    assert r["cpu_ms"] > 0  # a pass takes some CPU time
+
+
+def test_kernel_time_activation_costs_cover_both_libraries(kernel_time):
+    rows = kernel_time.activation_costs(number=1)
+    keys = {(r["dtype"], r["function"], r["library"]) for r in rows}
+    assert keys == {(d, f, lib) for d in ("float32", "float64") for f in ("sigmoid", "tanh") for lib in ("NumPy", "torch")}
+    assert all(r["ns_per_element"] > 0 for r in rows)
