@@ -36,10 +36,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
+from sweep_common import human_numbers_batches, write_rows
 
-from lstm_tutorial import data, nextword
+from lstm_tutorial import nextword
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "lstm_tutorial" / "datasets" / "ch11_language_model.csv"
@@ -51,17 +51,6 @@ SEQ_LEN, BATCH = 16, 64
 FIELDS = ("setting", "kind", "lr", "seed", "epochs", "curve", "final_accuracy", "cpu_seconds")
 
 
-def batches() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """``xs_train, ys_train, xs_valid, ys_valid, vocab_size``: chapter 11's batches of human numbers."""
-    tokens = data.human_numbers()
-    vocab = data.human_numbers_vocab(tokens)
-    ids = data.encode_tokens(tokens, vocab)
-    train_ids, valid_ids = data.split_stream(ids, train_fraction=0.8, seq_len=SEQ_LEN)
-    xs_train, ys_train = data.language_model_batches(train_ids, SEQ_LEN, BATCH)  # (49, 16, 64)
-    xs_valid, ys_valid = data.language_model_batches(valid_ids, SEQ_LEN, BATCH)  # (12, 16, 64)
-    return xs_train, ys_train, xs_valid, ys_valid, len(vocab)
-
-
 def run_one(setting: str, seed: int, epochs: int = EPOCHS) -> dict[str, Any]:
     """Train one setting for one seed on one CPU thread, deterministically: one row of the CSV."""
     kind, lr = SETTINGS[setting]
@@ -71,7 +60,7 @@ def run_one(setting: str, seed: int, epochs: int = EPOCHS) -> dict[str, Any]:
     torch.use_deterministic_algorithms(True)
     start = time.process_time()
     try:
-        xs_train, ys_train, xs_valid, ys_valid, vocab_size = batches()
+        xs_train, ys_train, xs_valid, ys_valid, vocab_size = human_numbers_batches(SEQ_LEN, BATCH)
         _, history = nextword.fit(kind, vocab_size, xs_train, ys_train, xs_valid, ys_valid,
                                   lr=lr, seed=seed, epochs=epochs)
     finally:
@@ -107,10 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(row)
             print(f"{setting:4s} seed {seed}  final accuracy {float(row['final_accuracy']):.4f}  "
                   f"({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
-    with open(args.out, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(rows, args.out, FIELDS)
     cpu = sum(r["cpu_seconds"] for r in rows)
     print(f"wrote {len(rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
           f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)

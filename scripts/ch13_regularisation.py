@@ -82,10 +82,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
+from sweep_common import csv_row, human_numbers_batches, write_rows
 
-from lstm_tutorial import data
 from lstm_tutorial import regularize as rg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,17 +168,6 @@ FIELDS = ("stage", "config", *BASE, "epochs", "seed", "valid_accuracy", "valid_l
           "cpu_seconds")
 
 
-def batches() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """``xs_train, ys_train, xs_valid, ys_valid, vocab_size`` of chapter 11's human numbers."""
-    tokens = data.human_numbers()
-    vocab = data.human_numbers_vocab(tokens)
-    ids = data.encode_tokens(tokens, vocab)
-    train_ids, valid_ids = data.split_stream(ids, train_fraction=0.8, seq_len=SEQ_LEN)
-    xs_train, ys_train = data.language_model_batches(train_ids, SEQ_LEN, BATCH)  # (49, 16, 64)
-    xs_valid, ys_valid = data.language_model_batches(valid_ids, SEQ_LEN, BATCH)  # (12, 16, 64)
-    return xs_train, ys_train, xs_valid, ys_valid, len(vocab)
-
-
 def epochs_of(config: str) -> int:
     """The number of epochs a configuration trains for."""
     return EPOCHS_OF.get(config, CHECK_EPOCHS if CONFIGS[config][0] == "check" else EPOCHS)
@@ -195,7 +183,7 @@ def run_one(config: str, seed: int, epochs: int | None = None) -> dict[str, Any]
     torch.use_deterministic_algorithms(True)
     start = time.process_time()
     try:
-        xs_train, ys_train, xs_valid, ys_valid, vocab_size = batches()
+        xs_train, ys_train, xs_valid, ys_valid, vocab_size = human_numbers_batches(SEQ_LEN, BATCH)
         model = rg.RegularizedLM(
             vocab_size, HIDDEN, LAYERS, embed_dropout=s["embed_dropout"], input_dropout=s["input_dropout"],
             hidden_dropout=s["hidden_dropout"], output_dropout=s["output_dropout"], tie_weights=s["tie_weights"],
@@ -235,10 +223,6 @@ def read_rows(path: Path | str = OUT) -> list[dict[str, Any]]:
     return rows
 
 
-def _row_text(r: dict[str, Any]) -> dict[str, Any]:
-    return {k: repr(v) if isinstance(v, float) and k != "cpu_seconds" else v for k, v in r.items()}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"CSV to write (default {OUT.relative_to(ROOT)})")
@@ -268,17 +252,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(row)
             print(f"{row['stage']:10s} {name:38s} seed {seed}  accuracy {row['valid_accuracy']:.4f}  "
                   f"({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
-            writer.writerow(_row_text(row))
+            writer.writerow(csv_row(row))
             fh.flush()
     if args.add:
         log.unlink()
     rows += kept
     order = list(CONFIGS)
     rows.sort(key=lambda r: (order.index(r["config"]), r["seed"]))
-    with open(args.out, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_row_text(r) for r in rows)
+    write_rows(rows, args.out, FIELDS)
     cpu = sum(r["cpu_seconds"] for r in rows)
     print(f"wrote {len(rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
           f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)

@@ -65,6 +65,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from sweep_common import human_numbers_batches, write_rows
 
 from lstm_tutorial import data
 from lstm_tutorial import variants as va
@@ -159,21 +160,11 @@ def run_memory(variant: str, seed: int, T: int) -> dict[str, Any]:
             "cpu_seconds": round(time.process_time() - start, 2)}
 
 
-def numbers_batches() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Chapter 11's batches of human numbers: training and validation inputs and targets, vocabulary size."""
-    tokens = data.human_numbers()
-    vocab = data.human_numbers_vocab(tokens)
-    train_ids, valid_ids = data.split_stream(data.encode_tokens(tokens, vocab), train_fraction=0.8, seq_len=NUM_SEQ)
-    xs, ys = data.language_model_batches(train_ids, NUM_SEQ, NUM_BATCH)
-    xv, yv = data.language_model_batches(valid_ids, NUM_SEQ, NUM_BATCH)
-    return xs, ys, xv, yv, len(vocab)
-
-
 def run_numbers(variant: str, seed: int, epochs: int = NUM_EPOCHS) -> dict[str, Any]:
     """Train one variant on human numbers; its validation accuracy after the last epoch."""
     start = time.process_time()
     torch.manual_seed(seed)
-    xs, ys, xv, yv, n_vocab = (torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in numbers_batches())
+    xs, ys, xv, yv, n_vocab = (torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in human_numbers_batches(NUM_SEQ, NUM_BATCH))
     H = hidden_size("numbers", variant)
     net = Net(variant, NUM_E, H, n_vocab, seed, vocab=n_vocab)
     opt = torch.optim.AdamW(net.parameters(), lr=NUM_LR, betas=(0.9, 0.99), weight_decay=NUM_WD)
@@ -235,14 +226,6 @@ def read_rows(path: Path | str = OUT) -> list[dict[str, Any]]:
     return rows
 
 
-def _write(rows: list[dict[str, Any]], path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: repr(v) if isinstance(v, float) and k != "cpu_seconds" else v for k, v in r.items()})
-
-
 def _log(row: dict[str, Any]) -> None:
     print(f"{row['task']:7s} {row['variant']:22s} seed {row['seed']} T = {row['T']!s:3s} H = {row['hidden_size']:3d} "
           f"accuracy {row['accuracy']:.3f}  ({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
@@ -282,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     _log(chain[-1])
                     rows.append(chain[-1])
                     rows.sort(key=_order)
-                    _write(rows, args.out)
+                    write_rows(rows, args.out, FIELDS)
         args.tasks = []
     for task in args.tasks:
         for seed in SEEDS:
@@ -291,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for row in new:
                     _log(row)
                 rows.extend(new)
-                _write(rows, args.out)  # after every run: a partial CSV survives an interruption
+                write_rows(rows, args.out, FIELDS)  # after every run: a partial CSV survives an interruption
     cpu = sum(r["cpu_seconds"] for r in rows)
     print(f"wrote {len(rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
           f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)

@@ -64,6 +64,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+from sweep_common import write_rows
 from threadpoolctl import threadpool_limits
 
 from lstm_tutorial import train as tr
@@ -249,14 +250,6 @@ def _as_written(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "forget_bias": "" if row["forget_bias"] is None else row["forget_bias"]}
 
 
-def _write(rows: list[dict[str, Any]], path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: repr(v) if isinstance(v, float) and k != "cpu_seconds" else v for k, v in r.items()})
-
-
 def _log(row: dict[str, Any]) -> None:
     print(f"{row['stage']:5s} {row['model']:28s} seed {row['seed']} T = {row['T']:3d}  "
           f"accuracy {row['accuracy']:.3f}  ({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
@@ -328,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in set(STAGES) - set(args.stages):
             kept[name] = [_as_written(r) for r in old if r["stage"] in STAGES[name]]
     rows = [r for name in STAGES for r in new.get(name, kept.get(name, []))]  # the chapter's order
-    _write(rows, args.out)
+    write_rows(rows, args.out, FIELDS)
     ran = [r for part in new.values() for r in part]
     cpu = sum(r["cpu_seconds"] for r in ran)
     print(f"wrote {len(rows)} runs to {args.out}, {len(ran)} of them run now: {cpu / 60:.1f} min of CPU time, "

@@ -22,8 +22,10 @@ def script_module(name: str) -> Iterator[ModuleType]:
     spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    sys.path.insert(0, str(SCRIPTS))  # as `python scripts/<name>.py` has it: the scripts import sweep_common
     try:
         spec.loader.exec_module(module)
         yield module
     finally:
         sys.modules.pop(name, None)
+        sys.path.remove(str(SCRIPTS))

@@ -188,7 +188,7 @@ def test_csv_holds_every_setting_and_seed_once_with_its_curve(script):
     assert len(keys) == len(set(keys)), "a run appears twice"
     assert set(keys) == {(name, seed) for name in script.SETTINGS for seed in script.SEEDS}
     assert len(rows) == 10 and script.EPOCHS == 15
-    n_targets = script.batches()[3].size  # every next token of the validation batches
+    n_targets = script.human_numbers_batches(script.SEQ_LEN, script.BATCH)[3].size  # every next token of the validation batches
     for r in rows:
         assert (r["kind"], r["lr"]) == script.SETTINGS[r["setting"]]
         assert r["epochs"] == 15 and len(r["curve"]) == 15, (r["setting"], r["seed"])
