@@ -31,6 +31,14 @@ ZH_JB  := $(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/z
 # and CPU starvation on a shared machine.
 # Seen once more (2026-12-02, a fresh clone's make test): chapter 5's kernel died as it started
 # ("Kernel died before replying to kernel_info"), its 21 cells errored; the next clean run passed.
+# Caught live the same day (notes in the closing note of that session): `jupytext --execute` of chapter 4
+# (nbclient, asyncio client, no timeout) stopped for 10 min after the ipywidgets cell, both processes
+# idle. The kernel had run the cell and was idle; the client had its IOPub outputs and idle status and
+# waited on the shell channel in nbclient's _async_poll_for_reply, while its shell socket reported a
+# message ready (zmq.EVENTS had POLLIN): the reply had come (or came when a second client connected
+# to the kernel to look), and the client's asyncio poll never woke for it. So at least one stall is a
+# lost wake-up in the client's ZMQ-asyncio poll, not a lost reply. nbval's client is the blocking one
+# (zmq_poll), a different path: its stalls are not explained by this.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg
 
 .PHONY: book test lint workflow-lint actionlint unit notebooks pairing strict-build browser browser-tests chromium node vendor \

@@ -8,9 +8,14 @@ one notebook at a time, and measures for each:
 * CPU time: user + system seconds of the kernel process and its children
   (2 CPU-seconds per wall-second means both cores were busy);
 * peak memory: the kernel's resident set size at its highest: Linux's
-  high-water mark ``VmHWM`` of the kernel process, or the largest sum of the
-  kernel's and its children's RSS seen by a poller every 20 ms, whichever is
+  high-water mark ``VmHWM`` of the kernel process, or the most the kernel and
+  its children held together as seen by a poller every 20 ms, whichever is
   larger (the poller is all there is elsewhere and may miss a brief peak).
+  While the kernel has children (chapter 10 starts two processes for its
+  distributed example), the poller adds up their proportional set sizes
+  (PSS: a page shared by n processes counts 1/n in each), not their RSS:
+  the children load the same torch libraries as the kernel, and RSS would
+  count those pages once per process.
 
 It prints a GitHub-style markdown table (the README's format) and exits with
 status 1 if any notebook fails to run, or exceeds ``--max-seconds`` (180 s by
@@ -69,13 +74,19 @@ def _high_water_mark(pid: int) -> int:
     return 0
 
 
+def _pss(proc: psutil.Process) -> int:
+    """Proportional set size in bytes (Linux): shared pages split among the processes sharing them; RSS elsewhere."""
+    info = proc.memory_full_info()
+    return int(getattr(info, "pss", info.rss))
+
+
 class KernelWatcher:
     """Follows one kernel process: polls its memory in a thread, reads its CPU time on demand."""
 
     def __init__(self, pid: int, interval: float = 0.02) -> None:
         self.proc = psutil.Process(pid)
         self.interval = interval
-        self.peak_rss = 0  # bytes: kernel + children, as polled
+        self.peak_rss = 0  # bytes: kernel + children (PSS while there are children), as polled
         self.peak_hwm = 0  # bytes: the kernel's own high-water mark
         self.cpu = 0.0  # seconds, at the last sample
         self._children_cpu: dict[int, float] = {}  # live children's CPU, last seen
@@ -86,15 +97,16 @@ class KernelWatcher:
     def _poll(self) -> None:
         while not self._stop.is_set():
             try:
-                rss = self.proc.memory_info().rss
-                for child in self.proc.children(recursive=True):
+                children = self.proc.children(recursive=True)
+                held = _pss(self.proc) if children else self.proc.memory_info().rss
+                for child in children:
                     try:
-                        rss += child.memory_info().rss
+                        held += _pss(child)
                         t = child.cpu_times()
                         self._children_cpu[child.pid] = t.user + t.system
                     except psutil.Error:
                         pass
-                self.peak_rss = max(self.peak_rss, rss)
+                self.peak_rss = max(self.peak_rss, held)
             except psutil.Error:
                 return
             self._stop.wait(self.interval)
