@@ -430,7 +430,7 @@ def plot_loss(
     label: str | None = None,
     title: str | None = None,
 ) -> Axes:
-    """Plot a per-step training curve (e.g. the loss of ``train.train``) and its moving average.
+    """Plot a per-update training curve (e.g. the loss of ``train.train``) and its moving average.
 
     Used in chapters 8 and 9.
 
@@ -468,7 +468,7 @@ def plot_loss(
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("update")
-    ax.set_ylabel(key.replace("_", " ") if smooth == 1 else f"{key.replace('_', ' ')} ({smooth}-step average)")
+    ax.set_ylabel(key.replace("_", " ") if smooth == 1 else f"{key.replace('_', ' ')} (mean of {smooth} updates)")
     ax.grid(True, alpha=0.3)
     if label:
         ax.legend()

@@ -30,7 +30,9 @@ def rows(sweep):
     return sweep.read_rows()
 
 
-def test_the_cheapest_run_reruns_to_its_csv_row(sweep, rows):
+@pytest.mark.parametrize("stage", ["grid", "tune", "reach"])
+def test_the_cheapest_run_of_each_stage_reruns_to_its_csv_row(sweep, rows, stage):
+    rows = [r for r in rows if r["stage"] == stage]
     cost = [r["T"] * (4 if r["kind"] == "lstm" else 1) for r in rows]
     row = rows[int(np.argmin(cost))]
     again = sweep.run_one(sweep.setting_of(row), row["T"], row["seed"], row["split"], stage=row["stage"])

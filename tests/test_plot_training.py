@@ -29,7 +29,7 @@ def test_plot_loss_raw_and_moving_average():
     np.testing.assert_array_equal(avg.get_xdata(), np.arange(10, 51))  # the average ends at its last step
     assert avg.get_color() == raw.get_color()
     assert ax.get_xlabel() == "update"
-    assert "10-step average" in ax.get_ylabel()
+    assert ax.get_ylabel() == "loss (mean of 10 updates)"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["LSTM"]
 
 
