@@ -436,7 +436,7 @@ def plot_loss(
 
     Parameters
     ----------
-    history : mapping with a sequence of shape (steps,) under ``key``
+    history : mapping with a sequence of shape (updates,) under ``key``
         The dict returned by ``lstm_tutorial.train.train``.
     ax : Axes, optional
     key : str, default "loss"
@@ -461,14 +461,16 @@ def plot_loss(
     smooth = V.check_int("smooth", smooth, 1)
     ax = _axes(ax)
     steps = _steps(v.size)
-    line = ax.plot(steps, v, alpha=0.3 if smooth > 1 else 1.0, lw=1, label=None if smooth > 1 else label)[0]
-    if smooth > 1 and v.size >= smooth:
+    averaged = 1 < smooth <= v.size
+    line = ax.plot(steps, v, alpha=0.3 if averaged else 1.0, lw=1, label=None if averaged else label)[0]
+    if averaged:
         avg = np.convolve(v, np.ones(smooth) / smooth, mode="valid")  # (steps - smooth + 1,)
         ax.plot(steps[smooth - 1 :], avg, color=line.get_color(), lw=2, label=label)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("update")
-    ax.set_ylabel(key.replace("_", " ") if smooth == 1 else f"{key.replace('_', ' ')} (mean of {smooth} updates)")
+    name = key.replace("_", " ")
+    ax.set_ylabel(f"{name} (mean of {smooth} updates)" if averaged else name)  # the bold curve's
     ax.grid(True, alpha=0.3)
     if label:
         ax.legend()

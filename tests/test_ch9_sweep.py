@@ -1,8 +1,8 @@
 """Chapter 9's sweep: the shipped CSV is what ``scripts/ch9_sweep.py`` computes.
 
-Rerunning the whole sweep takes many minutes, so the test reruns its cheapest
-configuration and requires the same numbers, bit for bit up to 1e-12, as the
-CSV's row. The other tests check that the CSV holds the whole search the
+Rerunning the whole sweep takes many minutes, so the test reruns the cheapest
+row of each stage (grid, tune, reach) and requires the same numbers, bit for bit up to 1e-12, as the
+CSV's rows. The other tests check that the CSV holds the whole search the
 script describes: every setting at every tuning length, the reach of the
 settings the tuning chose, and, for each seed, exactly the lengths that the
 script's ladder-and-bisection visits given the accuracies it recorded.

@@ -30,6 +30,7 @@ def test_plot_loss_raw_and_moving_average():
     assert avg.get_color() == raw.get_color()
     assert ax.get_xlabel() == "update"
     assert ax.get_ylabel() == "loss (mean of 10 updates)"
+    assert plot.plot_loss({"loss": loss[:5]}, smooth=10).get_ylabel() == "loss"  # too short to average: raw only
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["LSTM"]
 
 
