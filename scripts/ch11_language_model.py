@@ -36,8 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import torch
-from sweep_common import human_numbers_batches, write_rows
+from sweep_common import human_numbers_batches, one_deterministic_thread, report_written, write_rows
 
 from lstm_tutorial import nextword
 
@@ -54,18 +53,11 @@ FIELDS = ("setting", "kind", "lr", "seed", "epochs", "curve", "final_accuracy", 
 def run_one(setting: str, seed: int, epochs: int = EPOCHS) -> dict[str, Any]:
     """Train one setting for one seed on one CPU thread, deterministically: one row of the CSV."""
     kind, lr = SETTINGS[setting]
-    threads = torch.get_num_threads()
-    deterministic = torch.are_deterministic_algorithms_enabled()
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
     start = time.process_time()
-    try:
+    with one_deterministic_thread():
         xs_train, ys_train, xs_valid, ys_valid, vocab_size = human_numbers_batches(SEQ_LEN, BATCH)
         _, history = nextword.fit(kind, vocab_size, xs_train, ys_train, xs_valid, ys_valid,
                                   lr=lr, seed=seed, epochs=epochs)
-    finally:
-        torch.set_num_threads(threads)
-        torch.use_deterministic_algorithms(deterministic)
     return {
         "setting": setting, "kind": kind, "lr": lr, "seed": seed, "epochs": epochs,
         "curve": " ".join(repr(a) for a in history), "final_accuracy": repr(history[-1]),
@@ -97,9 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{setting:4s} seed {seed}  final accuracy {float(row['final_accuracy']):.4f}  "
                   f"({row['cpu_seconds']:.1f} s)", file=sys.stderr, flush=True)
     write_rows(rows, args.out, FIELDS)
-    cpu = sum(r["cpu_seconds"] for r in rows)
-    print(f"wrote {len(rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
-          f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
+    report_written(rows, args.out, started)
     return 0
 
 

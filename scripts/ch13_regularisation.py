@@ -82,8 +82,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import torch
-from sweep_common import csv_row, human_numbers_batches, write_rows
+from sweep_common import csv_row, human_numbers_batches, one_deterministic_thread, report_written, write_rows
 
 from lstm_tutorial import regularize as rg
 
@@ -177,12 +176,8 @@ def run_one(config: str, seed: int, epochs: int | None = None) -> dict[str, Any]
     """Train one configuration for one seed on one CPU thread: one row of the CSV."""
     stage, s = CONFIGS[config]
     epochs = epochs_of(config) if epochs is None else epochs
-    threads = torch.get_num_threads()
-    deterministic = torch.are_deterministic_algorithms_enabled()
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
     start = time.process_time()
-    try:
+    with one_deterministic_thread():
         xs_train, ys_train, xs_valid, ys_valid, vocab_size = human_numbers_batches(SEQ_LEN, BATCH)
         model = rg.RegularizedLM(
             vocab_size, HIDDEN, LAYERS, embed_dropout=s["embed_dropout"], input_dropout=s["input_dropout"],
@@ -194,9 +189,6 @@ def run_one(config: str, seed: int, epochs: int | None = None) -> dict[str, Any]
             weight_decay=s["weight_decay"], alpha=s["alpha"], beta=s["beta"],
             momentum=(s["momentum_max"], s["momentum_base"]), eps=s["eps"], seed=seed,
         )
-    finally:
-        torch.set_num_threads(threads)
-        torch.use_deterministic_algorithms(deterministic)
     return {
         "stage": stage, "config": config, **s, "epochs": epochs, "seed": seed,
         "valid_accuracy": history["valid_accuracy"][-1], "valid_loss": history["valid_loss"][-1],
@@ -260,9 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     order = list(CONFIGS)
     rows.sort(key=lambda r: (order.index(r["config"]), r["seed"]))
     write_rows(rows, args.out, FIELDS)
-    cpu = sum(r["cpu_seconds"] for r in rows)
-    print(f"wrote {len(rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
-          f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
+    report_written(rows, args.out, started)
     return 0
 
 

@@ -65,7 +65,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from sweep_common import human_numbers_batches, write_rows
+from sweep_common import human_numbers_batches, report_written, write_rows
 
 from lstm_tutorial import data
 from lstm_tutorial import variants as va
@@ -275,9 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     _log(row)
                 rows.extend(new)
                 write_rows(rows, args.out, FIELDS)  # after every run: a partial CSV survives an interruption
-    cpu = sum(r["cpu_seconds"] for r in rows)
-    print(f"wrote {len(rows)} runs to {args.out}: {cpu / 60:.1f} min of CPU time, "
-          f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
+    report_written(rows, args.out, started)
     return 0
 
 

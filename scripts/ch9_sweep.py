@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from sweep_common import write_rows
+from sweep_common import report_written, write_rows
 from threadpoolctl import threadpool_limits
 
 from lstm_tutorial import train as tr
@@ -323,9 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = [r for name in STAGES for r in new.get(name, kept.get(name, []))]  # the chapter's order
     write_rows(rows, args.out, FIELDS)
     ran = [r for part in new.values() for r in part]
-    cpu = sum(r["cpu_seconds"] for r in ran)
-    print(f"wrote {len(rows)} runs to {args.out}, {len(ran)} of them run now: {cpu / 60:.1f} min of CPU time, "
-          f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
+    report_written(rows, args.out, started, ran)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""What the sweep scripts share: chapter 11's batches of human numbers, and writing a sweep's rows as CSV.
+"""What the sweep scripts share: chapter 11's batches of human numbers, torch held to one deterministic thread
+for a run, and writing a sweep's rows as CSV with a summary line.
 
 Imported by ``ch9_sweep.py``, ``ch11_language_model.py``, ``ch13_regularisation.py`` and
 ``ch13_variants.py`` (run as ``python scripts/<name>.py``, which puts this folder on ``sys.path``;
@@ -8,7 +9,10 @@ Imported by ``ch9_sweep.py``, ``ch11_language_model.py``, ``ch13_regularisation.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +49,28 @@ def write_rows(rows: Iterable[dict[str, Any]], path: Path, fields: Sequence[str]
         writer = csv.DictWriter(fh, fieldnames=list(fields), lineterminator="\n")
         writer.writeheader()
         writer.writerows(csv_row(r) for r in rows)
+
+
+@contextmanager
+def one_deterministic_thread() -> Iterator[None]:
+    """torch on one thread with deterministic algorithms inside the block (the same numbers run after run); the
+    caller's settings are restored after it."""
+    import torch  # here, not at the top: ch9_sweep.py uses NumPy only
+
+    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)
+
+
+def report_written(rows: Sequence[dict[str, Any]], path: Path, started: float,
+                   ran: Sequence[dict[str, Any]] | None = None) -> None:
+    """Say on stderr how many rows went to ``path`` and the CPU time of the runs (``ran``, default all rows)."""
+    now = "" if ran is None else f", {len(ran)} of them run now"
+    cpu = sum(r["cpu_seconds"] for r in (rows if ran is None else ran))
+    print(f"wrote {len(rows)} runs to {path}{now}: {cpu / 60:.1f} min of CPU time, "
+          f"{(time.time() - started) / 60:.1f} min wall", file=sys.stderr)
