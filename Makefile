@@ -39,6 +39,9 @@ ZH_JB  := $(BIN)/jupyter-book build zh -W -n --keep-going --path-output _build/z
 # to the kernel to look), and the client's asyncio poll never woke for it. So at least one stall is a
 # lost wake-up in the client's ZMQ-asyncio poll, not a lost reply. nbval's client is the blocking one
 # (zmq_poll), a different path: its stalls are not explained by this.
+# Guarded since (scripts/nbclient_guard.py, tests/test_nbclient_guard.py): our nbclient users wait for a
+# reply in one-second polls, and a new poll sees a message already in the socket; notebooks-execute
+# runs jupytext through scripts/execute_notebook.py for the same reason.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with book/nbval-sanitize.cfg
 
 .PHONY: book test lint workflow-lint actionlint unit notebooks pairing strict-build browser browser-tests chromium node vendor \
@@ -167,7 +170,7 @@ vendor: node
 # (run after editing a book/*.md; commit both files), then the Chinese chapters assembled from them
 # (zh/edition.py build, which also writes their reader notebooks) and the English reader notebooks.
 notebooks-execute: $(STAMP)
-	cd book && for f in [0-9][0-9]-*.md; do ../$(BIN)/jupytext --to ipynb --execute "$$f" || exit 1; done
+	cd book && for f in [0-9][0-9]-*.md; do ../$(BIN)/python ../scripts/execute_notebook.py "$$f" || exit 1; done
 	$(BIN)/python zh/edition.py build
 	$(BIN)/python scripts/reader_notebooks.py
 

@@ -1,7 +1,8 @@
 """Does every chapter notebook fit a reader's machine? Time and memory of each book/NN-*.ipynb.
 
 Executes each notebook from top to bottom in a fresh kernel, the way nbval
-does (nbclient, one kernel per notebook, started in the notebook's folder),
+does (nbclient, one kernel per notebook, started in the notebook's folder;
+its waits for a cell's reply cut into one-second polls by ``nbclient_guard``),
 one notebook at a time, and measures for each:
 
 * wall time: from starting the kernel to the last cell's reply;
@@ -27,7 +28,9 @@ by default: Binder gives about 2 GB, and the kernel shares it with Jupyter).
     python scripts/notebook_budget.py --update README.md book/speed.md   # refresh their tables
 
 A notebook that hangs, dies or goes over budget is run once more (``--retries``):
-on a shared machine a kernel now and then hangs without using any CPU, and a
+on a shared machine a kernel now and then hangs without using any CPU (one such
+stall was a lost wake-up in nbclient's poll, which the guard now catches; the
+retry stays for the others), and a
 second run tells that flake from a notebook that really is too slow; the
 table then shows the second run and notes the first. A cell is stopped after
 ``--cell-timeout`` seconds (default: the time budget + 60 s).
@@ -52,8 +55,8 @@ from pathlib import Path
 
 import nbformat
 import psutil
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbclient_guard import GuardedNotebookClient
 
 from lstm_tutorial._machine import cpu_model
 
@@ -166,7 +169,7 @@ def measure(path: Path, cell_timeout: int) -> Result:
         cell_s[cell_index], last[0] = now - last[0], now
         watcher[0].sample()
 
-    client = NotebookClient(
+    client = GuardedNotebookClient(
         nb,
         timeout=cell_timeout,
         kernel_name=kernel,

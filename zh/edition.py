@@ -450,14 +450,15 @@ def render(content: str | nbformat.NotebookNode) -> str:
 
 def draw_figures(nb: nbformat.NotebookNode, timeout: int = 600) -> None:
     """Run ``nb`` (in book/, like the English notebook) and keep only the images of that run."""
-    from nbclient import NotebookClient
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from nbclient_guard import GuardedNotebookClient  # waits for each reply in one-second polls
 
     if not CJK_FONT.is_file():
         raise SystemExit(f"no CJK font at {CJK_FONT}: apt-get install fonts-wqy-microhei")
     run = copy.deepcopy(nb)
     os.environ["LSTM_TUTORIAL_ZH_FIGURES"] = "strict"  # the kernel inherits it: an untranslated figure text stops
     try:
-        NotebookClient(run, timeout=timeout, kernel_name="python3",
+        GuardedNotebookClient(run, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(EN_BOOK)}}).execute()
     finally:
         del os.environ["LSTM_TUTORIAL_ZH_FIGURES"]
