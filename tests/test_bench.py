@@ -116,6 +116,17 @@ def test_budget_verdicts_follow_the_paired_ratios(bench):
     assert table[2] == "| medium | float32 | 1.20x (met) | 0.80x (met) |"
 
 
+def test_user_clock_leaves_out_the_kernels_share(bench):
+    """Fresh memory is paid for in the kernel (page faults, zeroed pages): the CPU clock counts it, the user clock not."""
+    cpu, user = bench.CLOCKS["cpu"], bench.CLOCKS["user"]
+    cpu0, user0 = cpu(), user()
+    for _ in range(3):
+        np.ones(25_000_000)  # 200 MB, touched once and handed back
+    spent, own = cpu() - cpu0, user() - user0
+    assert 0 <= own < spent
+    assert spent - own >= 0.3 * spent  # most of that time is the kernel's
+
+
 @pytest.fixture(scope="module")
 def kernel_time(bench):
     spec = importlib.util.spec_from_file_location("kernel_time", ROOT / "benchmarks" / "kernel_time.py")
