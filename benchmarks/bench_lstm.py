@@ -351,7 +351,7 @@ def user_time() -> float:
 # reader's program spends (Linux splits CPU time into user and kernel time by
 # sampling at each timer tick, so short passes get a rough split).
 CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time, "user": user_time}
-CLOCK_NAMES = {"wall": "wall-clock", "cpu": "CPU", "user": "user CPU (kernel time left out)"}
+CLOCK_NAMES = {"wall": "wall-clock time", "cpu": "CPU time", "user": "user CPU time (the kernel's share left out)"}
 
 
 def call_time(fn: Callable[[], Any], number: int, clock: Callable[[], float] = time.perf_counter) -> float:
@@ -558,7 +558,7 @@ def header(info: dict[str, Any], peak: dict[str, dict[str, float]], args: argpar
         f"NumPy BLAS: {info['numpy_blas']}; torch: {info['torch_blas']}; BLAS environment: {env}",
         f"Matrix-product ceiling ({args.gemm_n}x{args.gemm_n}, GFLOP/s): {ceiling}",
         f"{args.repeat} interleaved rounds after {args.warmup} warm-up calls, {args.gap:g} s gap, "
-        f"{CLOCK_NAMES[args.clock]} time; "
+        f"{CLOCK_NAMES[args.clock]}; "
         f"load average {info['load_before']:.2f} before; other programs used "
         f"{100 * info['others_cpu_share']:.0f}% of the CPUs during the run",
     ]

@@ -450,7 +450,8 @@ def render(content: str | nbformat.NotebookNode) -> str:
 
 def draw_figures(nb: nbformat.NotebookNode, timeout: int = 600) -> None:
     """Run ``nb`` (in book/, like the English notebook) and keep only the images of that run."""
-    sys.path.insert(0, str(ROOT / "scripts"))
+    if str(ROOT / "scripts") not in sys.path:  # once, however many pages draw their figures
+        sys.path.insert(0, str(ROOT / "scripts"))
     from nbclient_guard import GuardedNotebookClient  # waits for each reply in one-second polls
 
     if not CJK_FONT.is_file():
